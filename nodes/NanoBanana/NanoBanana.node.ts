@@ -1,0 +1,57 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as generate from './actions/generate.operation';
+import * as getRun from './actions/getRun.operation';
+import { outputProperties } from './actions/options.description';
+import { router } from './actions/router';
+
+export class NanoBanana implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Nano Banana',
+		name: 'nanoBanana',
+		icon: { light: 'file:nanoBanana.svg', dark: 'file:nanoBanana.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] === "getRun" ? "Get Run" : "Generate: " + $parameter["aspectRatio"] }}',
+		description:
+			"Generate and edit images with Google's Nano Banana (Gemini 2.5 Flash Image) through Runbase",
+		defaults: { name: 'Nano Banana' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'runbaseApi', required: true }],
+		properties: [
+			{
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'Generate',
+						value: 'generate',
+						action: 'Generate or edit an image',
+						description:
+							'Create an image from a prompt, optionally editing or combining up to 10 reference images',
+					},
+					{
+						name: 'Get Run',
+						value: 'getRun',
+						action: 'Get a run by ID',
+						description:
+							'Read a run started earlier: its status, cost and images, e.g. after a timeout',
+					},
+				],
+				default: 'generate',
+			},
+			...generate.description,
+			...getRun.description,
+			...outputProperties,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,26 @@
+export const MODEL_ID = 'google/nano-banana';
+
+export const ASPECT_RATIOS = [
+	'1:1',
+	'2:3',
+	'3:2',
+	'3:4',
+	'4:3',
+	'4:5',
+	'5:4',
+	'9:16',
+	'16:9',
+	'21:9',
+	'auto',
+] as const;
+
+export const MAX_REFERENCE_IMAGES = 10;
+
+/** Documented limit: 20 requests per 10 seconds per key, creates and polls together. */
+export const RATE_LIMIT_WINDOW_MS = 10_000;
+export const DEFAULT_REQUESTS_PER_WINDOW = 20;
+
+/** Documented generation time is 5 to 9 s with a median near 7 s. */
+export const DEFAULT_FIRST_CHECK_SECONDS = 7;
+
+export const DASHBOARD_URL = 'https://runbase.net/dashboard';

@@ -1,0 +1,133 @@
+import type { IBinaryKeyData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { binaryPropertyFor, imageFileName, sniffImageType } from './imageFiles';
+import type { RunSettings } from './interfaces';
+import { withRunDetails } from './runDetails';
+import { wait } from './wait';
+
+const MAX_ATTEMPTS = 3;
+
+interface Downloaded {
+	data: Buffer;
+	mimeType: string;
+}
+
+/** A reason the download failed, and whether trying again may help. */
+class DownloadProblem {
+	constructor(
+		readonly reason: string,
+		readonly transient: boolean,
+	) {}
+}
+
+type ImageStream = AsyncIterable<Buffer> & { destroy?: () => void };
+
+/**
+ * Downloads the images of a finished run into n8n binary data, one at a time so
+ * memory holds at most one image per item. The request goes to the image host
+ * without credentials: the API key is only ever sent to the API.
+ */
+export async function downloadImages(
+	ctx: IExecuteFunctions,
+	runId: string,
+	urls: string[],
+	itemIndex: number,
+	settings: RunSettings,
+): Promise<IBinaryKeyData> {
+	const binary: IBinaryKeyData = {};
+	for (const [index, url] of urls.entries()) {
+		const image = await downloadWithRetries(ctx, url, settings, runId, urls, itemIndex);
+		binary[binaryPropertyFor(settings.binaryPropertyName, index)] =
+			await ctx.helpers.prepareBinaryData(image.data, imageFileName(runId, index, image.mimeType), image.mimeType);
+	}
+	return binary;
+}
+
+async function downloadWithRetries(
+	ctx: IExecuteFunctions,
+	url: string,
+	settings: RunSettings,
+	runId: string,
+	urls: string[],
+	itemIndex: number,
+): Promise<Downloaded> {
+	const signal = ctx.getExecutionCancelSignal();
+	for (let attempt = 1; ; attempt++) {
+		const result = await downloadOnce(ctx, url, settings, signal);
+		if (!(result instanceof DownloadProblem)) return result;
+		if (signal?.aborted) signal.throwIfAborted();
+		if (result.transient && attempt < MAX_ATTEMPTS) {
+			await wait(500 * 2 ** attempt, signal);
+			continue;
+		}
+		const message = `Run ${runId} succeeded, but downloading its image failed`;
+		const error = new NodeApiError(ctx.getNode(), { message, reason: result.reason } as JsonObject, {
+			message,
+			description: `${result.reason}. The image is paid for and still at ${url}: open it there, or collect it later with the Get Run operation and run ID ${runId}. If the network is slow, raise Download Timeout in the options.`,
+			itemIndex,
+		});
+		throw withRunDetails(error, { runId, status: 'succeeded', urls });
+	}
+}
+
+async function downloadOnce(
+	ctx: IExecuteFunctions,
+	url: string,
+	settings: RunSettings,
+	cancelSignal: AbortSignal | undefined,
+): Promise<Downloaded | DownloadProblem> {
+	const timeout = AbortSignal.timeout(settings.downloadTimeoutMs);
+	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
+	let stream: ImageStream | undefined;
+	try {
+		const response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url,
+			headers: { accept: 'image/*' },
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: settings.downloadTimeoutMs,
+			abortSignal,
+		})) as { statusCode: number; headers: Record<string, unknown>; body: ImageStream };
+		stream = response.body;
+		if (response.statusCode >= 300) {
+			const transient = response.statusCode >= 500 || [408, 425, 429].includes(response.statusCode);
+			return new DownloadProblem(`The image host answered HTTP ${response.statusCode}`, transient);
+		}
+		const declaredType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+		if (declaredType && !declaredType.startsWith('image/') && declaredType !== 'application/octet-stream' && declaredType !== 'binary/octet-stream') {
+			return new DownloadProblem(`The image host sent "${declaredType}" instead of an image`, false);
+		}
+		const declaredLength = Number(response.headers['content-length']);
+		if (Number.isFinite(declaredLength) && declaredLength > settings.maxImageBytes) {
+			return tooLarge(settings);
+		}
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of stream) {
+			size += chunk.length;
+			if (size > settings.maxImageBytes) return tooLarge(settings);
+			chunks.push(chunk);
+		}
+		const data = Buffer.concat(chunks, size);
+		const mimeType = declaredType.startsWith('image/') ? declaredType : sniffImageType(data);
+		if (!mimeType) return new DownloadProblem('The image host sent a file that is not an image', false);
+		if (size === 0) return new DownloadProblem('The image host sent an empty file', true);
+		return { data, mimeType };
+	} catch (error) {
+		const cause = (error?.cause ?? error) as { code?: unknown; message?: unknown };
+		const detail = timeout.aborted
+			? `No complete image arrived within ${Math.round(settings.downloadTimeoutMs / 1000)} seconds`
+			: `The connection to the image host failed (${String(cause.code ?? cause.message ?? 'unknown error')})`;
+		return new DownloadProblem(detail, true);
+	} finally {
+		stream?.destroy?.();
+	}
+}
+
+function tooLarge(settings: RunSettings): DownloadProblem {
+	const megabytes = Math.round(settings.maxImageBytes / 1_000_000);
+	return new DownloadProblem(`The image is larger than the ${megabytes} MB limit set in Max Image Size`, false);
+}

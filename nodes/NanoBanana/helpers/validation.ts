@@ -1,0 +1,109 @@
+import type { INode } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ASPECT_RATIOS, MAX_REFERENCE_IMAGES } from './constants';
+
+function invalid(node: INode, itemIndex: number, message: string, description: string) {
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { description, itemIndex });
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) return 'a list';
+	if (value === null) return 'empty (null)';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value} (${String(value)})`;
+}
+
+export function checkPrompt(node: INode, itemIndex: number, value: unknown): string {
+	if (typeof value === 'number') value = String(value);
+	if (value !== undefined && value !== null && typeof value !== 'string') {
+		throw invalid(node, itemIndex, `The prompt is ${describeType(value)}, not text`, 'Map a text field to Prompt, for example {{ $json.prompt }}.');
+	}
+	const prompt = (value ?? '').trim();
+	if (prompt === '') {
+		throw invalid(node, itemIndex, 'The prompt is empty', 'Enter a text that describes the image, or map a field that has a value for every item.');
+	}
+	return prompt;
+}
+
+export function checkAspectRatio(node: INode, itemIndex: number, value: unknown): string {
+	const ratio = typeof value === 'string' ? value.trim() : value;
+	if (typeof ratio !== 'string' || !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
+		throw invalid(node, itemIndex, `The aspect ratio "${String(value)}" is not supported`, `Use one of ${ASPECT_RATIOS.join(', ')}.`);
+	}
+	return ratio;
+}
+
+/** The node's own list field: `{}` when empty, `{ image: [{ url }] }` otherwise. */
+function isReferenceImageList(value: unknown): boolean {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		!Array.isArray(value) &&
+		Object.keys(value).every((key) => key === 'image')
+	);
+}
+
+/** Commas separate URLs only where a new scheme follows, so URLs that contain commas survive. */
+const LIST_SEPARATOR = /\s*[\r\n]+\s*|\s*,\s*(?=[a-z][a-z0-9+.-]*:)/i;
+
+/**
+ * Reference images arrive as the node's list of URL fields, or from an expression
+ * as an array or as text with one URL per line or separated by commas.
+ */
+export function checkReferenceImages(node: INode, itemIndex: number, value: unknown): string[] {
+	const entries = isReferenceImageList(value)
+		? ((value as { image?: Array<{ url?: unknown }> }).image ?? []).map((entry) => entry?.url)
+		: [value];
+	const urls: string[] = [];
+	const collect = (entry: unknown) => {
+		if (entry === undefined || entry === null || entry === '') return;
+		if (Array.isArray(entry)) return entry.forEach(collect);
+		if (typeof entry !== 'string') {
+			throw invalid(node, itemIndex, `A reference image is ${describeType(entry)}, not a URL`, 'Map a list of image URLs, or text with one URL per line or separated by commas.');
+		}
+		urls.push(...entry.split(LIST_SEPARATOR).map((url) => url.trim()).filter(Boolean));
+	};
+	entries.forEach(collect);
+
+	if (urls.length > MAX_REFERENCE_IMAGES) {
+		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but Nano Banana accepts at most ${MAX_REFERENCE_IMAGES}`, 'Remove some reference images, or split them over several items.');
+	}
+	urls.forEach((url, index) => checkWebAddress(node, itemIndex, url, index));
+	return urls;
+}
+
+function checkWebAddress(node: INode, itemIndex: number, url: string, index: number): void {
+	let protocol: string;
+	try {
+		protocol = new URL(url).protocol;
+	} catch {
+		throw invalid(node, itemIndex, `Reference image ${index + 1} is not a web address: "${url.slice(0, 80)}"`, 'Use a public http:// or https:// URL of an image, for example https://example.com/photo.png.');
+	}
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		throw invalid(node, itemIndex, `Reference image ${index + 1} uses "${protocol}", but only http and https URLs work`, 'Use a public http:// or https:// URL of an image. Runbase downloads reference images itself, so they must be reachable from the internet.');
+	}
+}
+
+/** A number option within limits; expressions can produce anything. */
+export function checkNumberOption(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	limits: { min: number; max: number; unit?: string },
+): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const unit = limits.unit ? ` ${limits.unit}` : '';
+	if (typeof number !== 'number' || !Number.isFinite(number) || number < limits.min || number > limits.max) {
+		throw invalid(node, itemIndex, `${label} must be between ${limits.min} and ${limits.max}${unit}, but is ${JSON.stringify(value)}`, `Set ${label} in the node's options to a value from ${limits.min} to ${limits.max}.`);
+	}
+	return number;
+}
+
+export function checkFieldName(node: INode, itemIndex: number, value: unknown): string {
+	const name = typeof value === 'string' ? value.trim() : '';
+	if (name === '') {
+		throw invalid(node, itemIndex, 'Put Output in Field is empty', 'Enter the name of the binary field for the image, for example data.');
+	}
+	return name;
+}

@@ -1,0 +1,103 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { DASHBOARD_URL } from '../helpers/constants';
+
+export interface ServerError {
+	message?: string;
+	code?: string;
+}
+
+/** Reads `{"error": {"message", "code"}}`, `{"error": "..."}` or `{"message": "..."}`. */
+export function readServerError(json: unknown): ServerError {
+	if (!json || typeof json !== 'object') return {};
+	const body = json as { error?: unknown; message?: unknown; code?: unknown };
+	if (typeof body.error === 'string') return { message: body.error };
+	if (body.error && typeof body.error === 'object') {
+		const error = body.error as { message?: unknown; code?: unknown };
+		return {
+			message: typeof error.message === 'string' ? error.message : undefined,
+			code: typeof error.code === 'string' ? error.code : undefined,
+		};
+	}
+	return {
+		message: typeof body.message === 'string' ? body.message : undefined,
+		code: typeof body.code === 'string' ? body.code : undefined,
+	};
+}
+
+interface Explanation {
+	message: string;
+	description: string;
+}
+
+function explain(httpCode: number, server: ServerError, runId?: string): Explanation {
+	const said = server.message ? ` Runbase said: "${server.message}".` : '';
+	switch (httpCode) {
+		case 400:
+			return {
+				message: `Runbase rejected the request as invalid${server.code ? ` (${server.code})` : ''}`,
+				description: `Check the prompt, aspect ratio and reference image URLs of this item.${said}`,
+			};
+		case 401:
+			return {
+				message: 'Runbase rejected the API key',
+				description: `Open the Runbase API credential and paste a valid key from ${DASHBOARD_URL} (it starts with "sk-").${said}`,
+			};
+		case 402:
+			return {
+				message: 'Your Runbase balance is too low to start this run',
+				description: `Top up your balance at ${DASHBOARD_URL}, then run the workflow again. Nothing was charged for this item.${said}`,
+			};
+		case 403:
+			if (server.code === 'api_key_spend_limit_exceeded') {
+				return {
+					message: 'This Runbase API key has reached its spend limit',
+					description: `Raise the key's spend limit in ${DASHBOARD_URL} or use another key in the credential.${said}`,
+				};
+			}
+			return {
+				message: "Runbase refused this API key from this server's IP address",
+				description: `Add this server's IP address to the key's allow list in ${DASHBOARD_URL}, or use a key without an IP restriction. If the key has a spend limit, check that too.${said}`,
+			};
+		case 404:
+			return {
+				message: runId ? `Runbase has no run with ID "${runId}"` : 'Runbase answered "not found"',
+				description: runId
+					? `Check the run ID. A run can only be read with a key of the account that created it.${said}`
+					: `Check the Base URL in the Runbase API credential (default https://runbase.net/api/v1).${said}`,
+			};
+		case 429:
+			return {
+				message: 'Runbase kept rate limiting this API key',
+				description: `The node waited and retried several times. Lower the Concurrency option, set Requests per 10 Seconds to your key's limit, or spread the items over time.${said}`,
+			};
+		default:
+			return {
+				message: `Runbase had a server error (HTTP ${httpCode})`,
+				description: `This is a problem on Runbase's side; try again in a minute.${said}`,
+			};
+	}
+}
+
+/** The NodeApiError for an HTTP answer from Runbase, with English text that says what to do. */
+export function runbaseApiError(
+	node: INode,
+	httpCode: number,
+	json: unknown,
+	context: { itemIndex: number; runId?: string; extraDescription?: string },
+): NodeApiError {
+	const server = readServerError(json);
+	const { message, description } = explain(httpCode, server, context.runId);
+	const errorResponse: JsonObject = {
+		httpCode: String(httpCode),
+		...(server.code ? { code: server.code } : {}),
+		...(server.message ? { message: server.message } : {}),
+	};
+	return new NodeApiError(node, errorResponse, {
+		message,
+		description: [context.extraDescription, description].filter(Boolean).join(' '),
+		httpCode: String(httpCode),
+		itemIndex: context.itemIndex,
+	});
+}

@@ -1,0 +1,190 @@
+import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { DASHBOARD_URL, MODEL_ID } from '../helpers/constants';
+import type { NanoBananaInput, RunbaseRun } from '../helpers/interfaces';
+import { withRunDetails } from '../helpers/runDetails';
+import { wait } from '../helpers/wait';
+import { readServerError, runbaseApiError } from './apiErrors';
+import type { ApiAnswer, ApiOutcome } from './apiRequest';
+import { apiRequest, CREDENTIAL_TYPE } from './apiRequest';
+import type { RequestBudget } from './requestBudget';
+import {
+	backoffMs,
+	isRateLimited,
+	isSafeToResendCreate,
+	isWorthRepolling,
+	MAX_CREATE_ATTEMPTS,
+	MAX_POLL_ATTEMPTS,
+	retryAfterMs,
+} from './retryPolicy';
+
+const DEFAULT_BASE_URL = 'https://runbase.net/api/v1';
+
+/** Creates always queue behind due polls: finishing a paid run matters more than starting the next. */
+const CREATE_PRIORITY_OFFSET = 1e15;
+
+/** Creates and reads runs through one shared request budget, with the retry rules of the README. */
+export class RunbaseClient {
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly budget: RequestBudget,
+		readonly baseUrl: string,
+		private readonly apiKey: string,
+	) {}
+
+	static async connect(ctx: IExecuteFunctions, budget: RequestBudget): Promise<RunbaseClient> {
+		const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
+			CREDENTIAL_TYPE,
+		);
+		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		return new RunbaseClient(ctx, budget, baseUrl, String(credentials.apiKey ?? ''));
+	}
+
+	async createRun(input: NanoBananaInput, itemIndex: number, timeoutMs: number): Promise<RunbaseRun> {
+		const body = { model: MODEL_ID, input: { ...input } };
+		for (let attempt = 1; ; attempt++) {
+			await this.budget.acquire(CREATE_PRIORITY_OFFSET + itemIndex);
+			const outcome = await apiRequest(this.ctx, this.baseUrl, 'POST', '/runs', { body, timeoutMs });
+			this.noteRateLimit(outcome);
+			if (isSafeToResendCreate(outcome) && attempt < MAX_CREATE_ATTEMPTS) {
+				if (!isRateLimited(outcome)) await wait(backoffMs(attempt), this.signal);
+				continue;
+			}
+			if (!outcome.ok) throw this.createNotAnswered(outcome.code, outcome.message, itemIndex);
+			if (outcome.statusCode >= 300) {
+				throw runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
+					itemIndex,
+					extraDescription:
+						outcome.statusCode >= 500
+							? `A run may have started anyway: check ${DASHBOARD_URL} before running this item again.`
+							: undefined,
+				});
+			}
+			return this.readRun(outcome, itemIndex, undefined);
+		}
+	}
+
+	async getRun(
+		runId: string,
+		itemIndex: number,
+		options: { timeoutMs: number; priority: number; deadline: number },
+	): Promise<RunbaseRun> {
+		const path = `/runs/${encodeURIComponent(runId)}`;
+		for (let attempt = 1; ; attempt++) {
+			await this.budget.acquire(options.priority);
+			const outcome = await apiRequest(this.ctx, this.baseUrl, 'GET', path, {
+				timeoutMs: options.timeoutMs,
+			});
+			this.noteRateLimit(outcome);
+			if (isWorthRepolling(outcome) && attempt < MAX_POLL_ATTEMPTS) {
+				const pause = isRateLimited(outcome) ? 0 : backoffMs(attempt);
+				if (Date.now() + pause < options.deadline) {
+					await wait(pause, this.signal);
+					continue;
+				}
+			}
+			if (!outcome.ok) {
+				throw withRunDetails(
+					this.apiFailure(
+						`Lost the connection to Runbase while checking run ${runId}`,
+						`The run was started and may still finish: collect it later with the Get Run operation and run ID ${runId}. (${this.redact(outcome.message)})`,
+						outcome.code,
+						itemIndex,
+					),
+					{ runId },
+				);
+			}
+			if (outcome.statusCode >= 300) {
+				throw withRunDetails(
+					runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
+						itemIndex,
+						runId,
+						extraDescription:
+							outcome.statusCode === 404
+								? undefined
+								: `Run ${runId} was started: collect it later with the Get Run operation.`,
+					}),
+					{ runId },
+				);
+			}
+			return this.readRun(outcome, itemIndex, runId);
+		}
+	}
+
+	/** Removes the API key from any text that may end up in an error or the output. */
+	redact(text: string): string {
+		return this.apiKey.length >= 4 ? text.split(this.apiKey).join('[api key]') : text;
+	}
+
+	private redacted(json: unknown): unknown {
+		return json === undefined ? undefined : JSON.parse(this.redact(JSON.stringify(json)));
+	}
+
+	private get signal() {
+		return this.ctx.getExecutionCancelSignal();
+	}
+
+	private noteRateLimit(outcome: ApiOutcome): void {
+		if (isRateLimited(outcome)) {
+			this.budget.onRateLimited(retryAfterMs((outcome as ApiAnswer).headers));
+		} else if (outcome.ok) {
+			this.budget.onAccepted();
+		}
+	}
+
+	/** Checks a 2xx answer really describes a run; anything else is reported, never guessed. */
+	private readRun(answer: ApiAnswer, itemIndex: number, runId: string | undefined): RunbaseRun {
+		const what = runId ? `about run ${runId}` : 'to starting the run';
+		const mayHaveStarted = runId
+			? `Collect the run later with the Get Run operation and run ID ${runId}.`
+			: `A run may have started: check ${DASHBOARD_URL} before running this item again.`;
+		const json = answer.json as Partial<RunbaseRun> | undefined;
+		let problem: string | undefined;
+		if (answer.notJson !== undefined) {
+			problem = `Runbase's answer ${what} was not JSON. It began with: ${this.redact(answer.notJson).slice(0, 120)}`;
+		} else if (!json || typeof json !== 'object' || Array.isArray(json)) {
+			problem = `Runbase's answer ${what} was empty or not an object`;
+		} else if (json.error !== undefined && json.id === undefined) {
+			const server = readServerError(json);
+			problem = `Runbase answered ${what} with an error: ${this.redact(server.message ?? server.code ?? 'no details')}`;
+		} else if (typeof json.id !== 'string' || json.id === '') {
+			problem = `Runbase's answer ${what} has no run ID`;
+		} else if (typeof json.status !== 'string') {
+			problem = `Runbase's answer ${what} has no status`;
+		}
+		if (problem) {
+			throw withRunDetails(
+				this.apiFailure(problem, mayHaveStarted, String(answer.statusCode), itemIndex),
+				{ runId },
+			);
+		}
+		return json as RunbaseRun;
+	}
+
+	private createNotAnswered(code: string, message: string, itemIndex: number): NodeApiError {
+		if (isSafeToResendCreate({ ok: false, code, message })) {
+			return this.apiFailure(
+				`Could not reach Runbase at ${this.baseUrl}`,
+				`No run was started. Check the Base URL in the Runbase API credential and this server's internet access. (${this.redact(message)})`,
+				code,
+				itemIndex,
+			);
+		}
+		return this.apiFailure(
+			'The connection to Runbase broke while starting the run',
+			`A run may have started and been charged. It was not sent again so you do not pay twice: check ${DASHBOARD_URL} before running this item again. (${this.redact(message)})`,
+			code,
+			itemIndex,
+		);
+	}
+
+	private apiFailure(message: string, description: string, code: string, itemIndex: number) {
+		// `code` is kept under another key: n8n would swap the message for a generic one.
+		return new NodeApiError(this.ctx.getNode(), { message, networkError: code } as JsonObject, {
+			message,
+			description,
+			itemIndex,
+		});
+	}
+}

@@ -1,0 +1,344 @@
+'use strict';
+// Standalone check of the Runbase simulator: node test/simulator.selftest.js
+const assert = require('node:assert/strict');
+const zlib = require('node:zlib');
+const { startSimulator } = require('./simulator');
+const { crc32 } = require('./simulator/png');
+
+const MODEL = 'google/nano-banana';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const auth = (key = 'sk-test') => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
+
+async function create(sim, input, { key, body } = {}) {
+	const res = await fetch(`${sim.apiBaseUrl}/runs`, {
+		method: 'POST',
+		headers: auth(key),
+		body: body ?? JSON.stringify({ model: MODEL, input }),
+	});
+	return { res, text: await res.text() };
+}
+async function poll(sim, id, key) {
+	const res = await fetch(`${sim.apiBaseUrl}/runs/${id}`, { headers: auth(key) });
+	return { res, text: await res.text() };
+}
+const json = ({ text }) => JSON.parse(text);
+const errCode = (r) => json(r).error.code;
+
+/** Parses a PNG fully: chunk CRCs, IHDR, inflated IDAT length. */
+function checkPng(buf, width, height) {
+	assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+	let off = 8;
+	const idat = [];
+	let ihdr;
+	const types = [];
+	while (off < buf.length) {
+		const len = buf.readUInt32BE(off);
+		const typeAndData = buf.subarray(off + 4, off + 8 + len);
+		assert.equal(buf.readUInt32BE(off + 8 + len), crc32(typeAndData), 'chunk CRC');
+		const type = typeAndData.subarray(0, 4).toString('ascii');
+		types.push(type);
+		if (type === 'IHDR') ihdr = typeAndData.subarray(4);
+		if (type === 'IDAT') idat.push(typeAndData.subarray(4));
+		off += 12 + len;
+	}
+	assert.deepEqual(types, ['IHDR', 'IDAT', 'IEND']);
+	assert.equal(ihdr.readUInt32BE(0), width);
+	assert.equal(ihdr.readUInt32BE(4), height);
+	assert.equal(ihdr[8], 8);
+	assert.equal(ihdr[9], 2);
+	assert.equal(zlib.inflateSync(Buffer.concat(idat)).length, height * (1 + width * 3));
+}
+
+const checks = [];
+const check = (name, fn) => checks.push({ name, fn });
+
+check('lifecycle, output URL on a separate image host, realistic 16:9 PNG', async () => {
+	const sim = await startSimulator({ separateImageHost: true, imageMode: 'realistic', pendingMs: 150, processingMs: 150 });
+	try {
+		assert.notEqual(new URL(sim.imageBaseUrl).port, new URL(sim.url).port);
+		const c = await create(sim, { prompt: 'lamp', aspect_ratio: '16:9' });
+		assert.equal(c.res.status, 201);
+		assert.match(c.res.headers.get('content-type'), /^application\/json/);
+		const { id, status, costUsd, model } = json(c);
+		assert.deepEqual({ status, costUsd, model }, { status: 'pending', costUsd: 39000, model: MODEL });
+		assert.equal(json(await poll(sim, id)).status, 'pending');
+		await sleep(180);
+		assert.equal(json(await poll(sim, id)).status, 'processing');
+		await sleep(150);
+		const done = json(await poll(sim, id));
+		assert.equal(done.status, 'succeeded');
+		assert.ok(done.createdAt < done.completedAt);
+		assert.equal(done.output.urls[0], `${sim.imageBaseUrl}/files/generated/${id}-0.png`);
+		const img = await fetch(done.output.urls[0]);
+		assert.equal(img.headers.get('content-type'), 'image/png');
+		const buf = Buffer.from(await img.arrayBuffer());
+		assert.ok(buf.length > 1.5e6 && buf.length < 3e6, `size ${buf.length}`);
+		checkPng(buf, 1344, 768);
+		assert.equal((await fetch(`${sim.url}/files/generated/${id}-0.png`)).status, 404, 'API host serves no files');
+		assert.equal(sim.runs.get(id).polls, 3);
+		assert.deepEqual(
+			sim.requests.map((r) => [r.host, r.kind, r.status]),
+			[['api', 'create', 201], ['api', 'poll', 200], ['api', 'poll', 200], ['api', 'poll', 200], ['images', 'download', 200], ['api', 'other', 404]],
+		);
+		assert.equal(sim.requests[0].headers.authorization, 'Bearer sk-test');
+		assert.deepEqual(sim.requests[0].body, { model: MODEL, input: { prompt: 'lamp', aspect_ratio: '16:9' } });
+		const s = sim.stats();
+		assert.deepEqual([s.creates, s.polls, s.downloads, s.byStatus[200], s.byStatus[404]], [1, 3, 1, 4, 1]);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('auth, key states and the credential check', async () => {
+	const sim = await startSimulator({
+		keyStates: { 'sk-ip': 'ip_not_allowed', 'sk-cap': 'api_key_spend_limit_exceeded', 'sk-poor': 'insufficient_balance' },
+	});
+	try {
+		const noKey = await fetch(`${sim.apiBaseUrl}/runs/run_x`);
+		assert.equal(noKey.status, 401);
+		assert.equal((await noKey.json()).error.code, 'missing_api_key');
+		const bad = await poll(sim, 'run_nope', 'sk-wrong');
+		assert.deepEqual([bad.res.status, errCode(bad)], [401, 'invalid_api_key']);
+		const ip = await poll(sim, 'run_nope', 'sk-ip');
+		assert.deepEqual([ip.res.status, errCode(ip)], [403, 'ip_not_allowed']);
+		const cap = await create(sim, { prompt: 'x' }, { key: 'sk-cap' });
+		assert.deepEqual([cap.res.status, errCode(cap)], [403, 'api_key_spend_limit_exceeded']);
+		const poor = await create(sim, { prompt: 'x' }, { key: 'sk-poor' });
+		assert.deepEqual([poor.res.status, errCode(poor)], [402, 'insufficient_balance']);
+		const poorGet = await poll(sim, 'run_nope', 'sk-poor');
+		assert.deepEqual([poorGet.res.status, errCode(poorGet)], [404, 'run_not_found']);
+		const good = await poll(sim, 'run_nope');
+		assert.deepEqual([good.res.status, errCode(good)], [404, 'run_not_found']);
+		assert.equal((await fetch(`${sim.apiBaseUrl}/nothing`, { headers: auth() })).status, 404);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('validation errors', async () => {
+	const sim = await startSimulator();
+	try {
+		const cases = [
+			[{ body: '{nope' }, 'invalid_json'],
+			[{ body: JSON.stringify({ input: { prompt: 'x' } }) }, 'missing_model'],
+			[{ body: JSON.stringify({ model: 'openai/dall-e', input: { prompt: 'x' } }) }, 'model_not_found'],
+			[{ body: JSON.stringify({ model: MODEL }) }, 'missing_input'],
+		];
+		for (const [opts, code] of cases) {
+			const r = await create(sim, null, opts);
+			assert.deepEqual([r.res.status, errCode(r)], [400, code]);
+		}
+		const inputs = [
+			[{}, /prompt/],
+			[{ prompt: '   ' }, /prompt/],
+			[{ prompt: 3 }, /prompt/],
+			[{ prompt: 'x', aspect_ratio: '7:5' }, /aspect_ratio/],
+			[{ prompt: 'x', image_urls: 'https://a/b.png' }, /image_urls/],
+			[{ prompt: 'x', image_urls: Array(11).fill('https://a/b.png') }, /image_urls/],
+			[{ prompt: 'x', image_urls: ['ftp://a/b.png'] }, /image_urls/],
+		];
+		for (const [input, field] of inputs) {
+			const r = await create(sim, input);
+			assert.deepEqual([r.res.status, errCode(r)], [400, 'invalid_input']);
+			assert.match(json(r).error.message, field);
+		}
+		const ok = await create(sim, { prompt: 'x', aspect_ratio: 'auto', image_urls: ['http://a/1.png', 'https://b/2.jpg'] });
+		assert.equal(ok.res.status, 201);
+		assert.equal(sim.runs.size, 1);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('failed runs: string and object error shapes', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, failPromptsMatching: /forbidden/ });
+	try {
+		const a = json(await create(sim, { prompt: 'forbidden thing' }));
+		const failed = json(await poll(sim, a.id));
+		assert.equal(failed.status, 'failed');
+		assert.equal(failed.error.code, 'generation_failed');
+		assert.equal(failed.output, undefined);
+		sim.configure({ failErrorShape: 'string' });
+		const b = json(await create(sim, { prompt: 'forbidden again' }));
+		assert.equal(typeof json(await poll(sim, b.id)).error, 'string');
+		sim.configure({ failPromptsMatching: null, failWhen: (input) => (input.prompt === 'boom' ? { error: 'NSFW' } : null) });
+		const c = json(await create(sim, { prompt: 'boom' }));
+		assert.equal(json(await poll(sim, c.id)).error, 'NSFW');
+		assert.equal(sim.createsForPrompt('boom'), 1);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('rate limit: sliding window, Retry-After, refused requests use no budget', async () => {
+	const sim = await startSimulator({ rateLimit: { requests: 3, windowMs: 400, retryAfter: true } });
+	try {
+		const { id } = json(await create(sim, { prompt: 'r' }));
+		await poll(sim, id);
+		await poll(sim, id);
+		const limited = await poll(sim, id);
+		assert.equal(limited.res.status, 429);
+		assert.equal(errCode(limited), 'RATE_LIMITED');
+		assert.equal(limited.res.headers.get('retry-after'), '1');
+		assert.equal((await poll(sim, id, 'sk-other')).res.status, 401, 'auth happens before rate limiting');
+		await sleep(420);
+		for (let i = 0; i < 3; i++) assert.equal((await poll(sim, id)).res.status, 200);
+		assert.equal((await poll(sim, id)).res.status, 429);
+		assert.equal(sim.stats().rateLimited, 2);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('burst429, unknownStatus, malformedJson, contractBreak', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, burst429: { count: 2, on: 'create', retryAfter: false } });
+	try {
+		for (let i = 0; i < 2; i++) {
+			const r = await create(sim, { prompt: 'b' });
+			assert.equal(r.res.status, 429);
+			assert.equal(r.res.headers.get('retry-after'), null);
+		}
+		const { id } = json(await create(sim, { prompt: 'b' }));
+		assert.equal(sim.createsForPrompt('b'), 1);
+
+		sim.configure({ burst429: { count: 1, on: 'poll', retryAfterSeconds: 3 } });
+		assert.equal((await poll(sim, id)).res.headers.get('retry-after'), '3');
+
+		sim.configure({ unknownStatus: { count: 2, word: 'queued_for_gpu' } });
+		assert.equal(json(await poll(sim, id)).status, 'queued_for_gpu');
+		assert.equal(json(await poll(sim, id)).output, undefined);
+		assert.equal(json(await poll(sim, id)).status, 'succeeded');
+
+		sim.configure({ malformedJson: { count: 1, on: 'poll', kind: 'truncated' } });
+		const trunc = await poll(sim, id);
+		assert.equal(trunc.res.status, 200);
+		assert.throws(() => JSON.parse(trunc.text));
+		sim.configure({ malformedJson: { count: 1, on: 'create', kind: 'garbage' } });
+		const garbage = await create(sim, { prompt: 'g' });
+		assert.throws(() => JSON.parse(garbage.text));
+		assert.equal(sim.createsForPrompt('g'), 1, 'run created despite the broken answer');
+
+		sim.configure({ contractBreak: { on: 'create', kind: 'missing_id' } });
+		assert.equal(json(await create(sim, { prompt: 'm' })).id, undefined);
+		sim.configure({ contractBreak: { on: 'poll', kind: 'urls_empty' } });
+		assert.deepEqual(json(await poll(sim, id)).output.urls, []);
+		sim.configure({ contractBreak: { on: 'poll', kind: 'urls_not_array' } });
+		assert.equal(typeof json(await poll(sim, id)).output.urls, 'string');
+		sim.configure({ contractBreak: { on: 'poll', kind: 'error_body_200' } });
+		const eb = await poll(sim, id);
+		assert.equal(eb.res.status, 200);
+		assert.ok(json(eb).error.message);
+		sim.configure({ contractBreak: { on: 'poll', kind: 'html_200' } });
+		const html = await poll(sim, id);
+		assert.deepEqual([html.res.status, html.res.headers.get('content-type').split(';')[0]], [200, 'text/html']);
+		sim.configure({ contractBreak: null });
+		assert.equal(json(await poll(sim, id)).status, 'succeeded');
+	} finally {
+		await sim.close();
+	}
+});
+
+check('pollFaults are seeded and deterministic', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, seed: 42, pollFaults: { rate: 0.5, statuses: [500, 502, 503] } });
+	try {
+		const run = async () => {
+			const { id } = json(await create(sim, { prompt: 'p' }));
+			const out = [];
+			for (let i = 0; i < 12; i++) {
+				const r = await poll(sim, id);
+				out.push(r.res.status);
+				if (r.res.status === 502) assert.match(r.text, /<h1>502 Bad Gateway<\/h1>/);
+				if (r.res.status === 500) assert.equal(errCode(r), 'internal_error');
+			}
+			return out;
+		};
+		const first = await run();
+		assert.ok(first.includes(200) && first.some((s) => s >= 500), first.join());
+		sim.reset();
+		assert.deepEqual(await run(), first);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('dropped connections, lost create response', async () => {
+	const sim = await startSimulator({ dropConnections: { count: 1, on: 'create', when: 'after' } });
+	try {
+		await assert.rejects(create(sim, { prompt: 'lost' }));
+		assert.equal(sim.createsForPrompt('lost'), 1);
+		const rec = sim.requests.find((r) => r.kind === 'create');
+		assert.deepEqual([rec.status, rec.dropped, rec.runId], [0, true, [...sim.runs.keys()][0]]);
+		sim.configure({ dropConnections: { count: 1, on: 'poll', when: 'before' } });
+		await assert.rejects(poll(sim, rec.runId));
+		assert.equal((await poll(sim, rec.runId)).res.status, 200, 'keep-alive pool recovers');
+	} finally {
+		await sim.close();
+	}
+});
+
+check('stall, latency and close() with a stalled request', async () => {
+	const sim = await startSimulator({ stall: { count: 2, on: 'poll', ms: 60000 }, latencyMs: 50 });
+	const t0 = Date.now();
+	const { id } = json(await create(sim, { prompt: 's' }));
+	assert.ok(Date.now() - t0 >= 45, 'latency applied');
+	const aborted = fetch(`${sim.apiBaseUrl}/runs/${id}`, { headers: auth(), signal: AbortSignal.timeout(150) });
+	await assert.rejects(aborted);
+	await sleep(20);
+	assert.deepEqual([sim.requests[1].stalled, sim.requests[1].status], [true, 0]);
+	const hanging = fetch(`${sim.apiBaseUrl}/runs/${id}`, { headers: auth() }).then(
+		() => 'answered',
+		() => 'failed',
+	);
+	await sleep(100);
+	const t1 = Date.now();
+	await sim.close();
+	assert.ok(Date.now() - t1 < 1000, 'close() does not hang');
+	assert.equal(await hanging, 'failed');
+});
+
+check('download faults, content type, oversized and multiple outputs', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, imagesPerRun: 3, downloadFaults: { dropFirst: 1, failFirst: 2, status: 503 } });
+	try {
+		const { id } = json(await create(sim, { prompt: 'd', aspect_ratio: '9:16' }));
+		const urls = json(await poll(sim, id)).output.urls;
+		assert.equal(urls.length, 3);
+		await assert.rejects(fetch(urls[0]));
+		assert.equal((await fetch(urls[0])).status, 503);
+		assert.equal((await fetch(urls[0])).status, 503);
+		const ok = await fetch(urls[0]);
+		assert.equal(ok.status, 200);
+		checkPng(Buffer.from(await ok.arrayBuffer()), 768, 1344);
+		await assert.rejects(fetch(urls[1]), 'counting is per URL');
+
+		sim.configure({ downloadFaults: null, downloadContentType: 'text/html' });
+		const html = await fetch(urls[2]);
+		assert.equal(html.headers.get('content-type'), 'text/html');
+		await html.arrayBuffer();
+		sim.configure({ downloadContentType: null, imageContentType: ({ index }) => (index === 2 ? 'image/jpeg' : 'image/png') });
+		const jpeg = await fetch(urls[2]);
+		assert.equal(jpeg.headers.get('content-type'), 'image/jpeg');
+		await jpeg.arrayBuffer();
+		sim.configure({ downloadSizeBytes: 5_000_000 });
+		const huge = await fetch(urls[1]);
+		assert.equal(huge.headers.get('content-length'), '5000000');
+		assert.equal((await huge.arrayBuffer()).byteLength, 5_000_000);
+	} finally {
+		await sim.close();
+	}
+});
+
+(async () => {
+	const t0 = Date.now();
+	let failed = 0;
+	for (const { name, fn } of checks) {
+		try {
+			await fn();
+			console.log(`ok   ${name}`);
+		} catch (err) {
+			failed++;
+			console.log(`FAIL ${name}\n${err.stack}`);
+		}
+	}
+	console.log(`${checks.length - failed}/${checks.length} passed in ${Date.now() - t0} ms (node ${process.version})`);
+	process.exitCode = failed ? 1 : 0;
+})();
