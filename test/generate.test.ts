@@ -1,28 +1,196 @@
+import { binaryBuffer, runWorkflow } from './helpers/engine';
 import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
-import { binaryBuffer, runWorkflow } from './helpers/engine';
 
 let sim: Simulator;
+const fast = { firstCheck: 0.3, pollInterval: 0.2 };
+const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
 
 beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 100, processingMs: 300 });
+	sim = await startSimulator({ pendingMs: 50, processingMs: 250, separateImageHost: true });
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());
 
-const fast = { firstCheck: 0.5, pollInterval: 0.2 };
+function pngSize(png: Buffer) {
+	return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
 
-test('generates an image as binary data', async () => {
-	const result = await runWorkflow({
+test('generates an image as binary data with MIME type, file name and run details', async () => {
+	const { items, error } = await runWorkflow({
 		parameters: { operation: 'generate', prompt: 'A ceramic lamp', aspectRatio: '16:9', options: fast },
-		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		credentials: credentials(),
 	});
-	expect(result.error).toBeUndefined();
-	expect(result.items).toHaveLength(1);
-	const [item] = result.items;
-	expect(item.json).toMatchObject({ status: 'succeeded', prompt: 'A ceramic lamp', aspectRatio: '16:9', costUsd: 0.039 });
-	expect(item.binary?.data.mimeType).toBe('image/png');
-	const png = await binaryBuffer(item);
-	expect(png.readUInt32BE(16)).toBe(1344);
-	expect(png.readUInt32BE(20)).toBe(768);
+	expect(error).toBeUndefined();
+	expect(items).toHaveLength(1);
+	const [item] = items;
+	const runId = item.json.runId as string;
+	expect(item.json).toMatchObject({
+		status: 'succeeded',
+		model: 'google/nano-banana',
+		prompt: 'A ceramic lamp',
+		aspectRatio: '16:9',
+		referenceImages: [],
+		costUsd: 0.039,
+	});
+	expect(item.json.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/generated\//)]);
+	expect(item.json.generationSeconds).toBeGreaterThan(0);
+	expect(item.json.elapsedSeconds).toBeGreaterThan(0);
+	expect(item.pairedItem).toEqual({ item: 0 });
+	expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${runId}.png` });
+	expect(pngSize(await binaryBuffer(item))).toEqual({ width: 1344, height: 768 });
+
+	const body = sim.requests.find((request) => request.kind === 'create')?.body;
+	expect(body).toEqual({ model: 'google/nano-banana', input: { prompt: 'A ceramic lamp', aspect_ratio: '16:9' } });
+});
+
+test.each([
+	['1:1', 1024, 1024],
+	['9:16', 768, 1344],
+	['21:9', 1536, 672],
+])('aspect ratio %s gives a %ix%i image', async (aspectRatio, width, height) => {
+	const { items } = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'A lamp', aspectRatio, options: fast },
+		credentials: credentials(),
+	});
+	expect(pngSize(await binaryBuffer(items[0]))).toEqual({ width, height });
+});
+
+test('URL mode returns the URLs and downloads nothing', async () => {
+	const { items } = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'A lamp', returnAs: 'urls', options: fast },
+		credentials: credentials(),
+	});
+	expect(items[0].binary).toBeUndefined();
+	expect(items[0].json.urls).toHaveLength(1);
+	expect(sim.requests.filter((request) => request.kind === 'download')).toHaveLength(0);
+});
+
+test('several images of one run get data, data_1, ... and predictable file names', async () => {
+	sim.configure({ imagesPerRun: 3 });
+	try {
+		const { items } = await runWorkflow({
+			parameters: {
+				operation: 'generate',
+				prompt: 'Three lamps',
+				options: { ...fast, binaryPropertyName: 'image' },
+			},
+			credentials: credentials(),
+		});
+		const runId = items[0].json.runId as string;
+		expect(Object.keys(items[0].binary ?? {})).toEqual(['image', 'image_1', 'image_2']);
+		expect(items[0].binary?.image_2.fileName).toBe(`${runId}_2.png`);
+	} finally {
+		sim.configure({ imagesPerRun: 1 });
+	}
+});
+
+test('a content type other than PNG keeps its MIME type and extension', async () => {
+	sim.configure({ imageContentType: 'image/jpeg' });
+	try {
+		const { items } = await runWorkflow({
+			parameters: { operation: 'generate', prompt: 'A lamp', options: fast },
+			credentials: credentials(),
+		});
+		expect(items[0].binary?.data).toMatchObject({ mimeType: 'image/jpeg', fileExtension: 'jpg' });
+		expect(items[0].binary?.data.fileName).toMatch(/\.jpg$/);
+	} finally {
+		sim.configure({ imageContentType: 'image/png' });
+	}
+});
+
+test('reference images from the list, an array expression and a text expression reach the API', async () => {
+	const { items, error } = await runWorkflow({
+		items: [
+			{ prompt: 'Put this lamp in a living room', urls: ['https://cdn.example.com/a.png', 'https://cdn.example.com/b.png'] },
+			{ prompt: 'Make it blue', urls: 'https://cdn.example.com/c.png\nhttps://cdn.example.com/d.png, https://cdn.example.com/e.png' },
+		],
+		parameters: {
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			aspectRatio: 'auto',
+			referenceImages: { image: [{ url: 'https://cdn.example.com/first.png' }, { url: '={{ $json.urls }}' }] },
+			returnAs: 'urls',
+			options: fast,
+		},
+		credentials: credentials(),
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => item.json.referenceImages)).toEqual([
+		['https://cdn.example.com/first.png', 'https://cdn.example.com/a.png', 'https://cdn.example.com/b.png'],
+		[
+			'https://cdn.example.com/first.png',
+			'https://cdn.example.com/c.png',
+			'https://cdn.example.com/d.png',
+			'https://cdn.example.com/e.png',
+		],
+	]);
+	const creates = sim.requests.filter((request) => request.kind === 'create');
+	const inputs = creates.map((request) => (request.body as { input: { prompt: string; image_urls: string[] } }).input);
+	expect(inputs.find((input) => input.prompt === 'Make it blue')?.image_urls).toHaveLength(4);
+	expect(inputs.every((input) => !('aspect_ratio' in input) || input.aspect_ratio === 'auto')).toBe(true);
+});
+
+test('Wait for Completion off returns the run ID at once, and Get Run collects it later', async () => {
+	const started = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'Later', options: { ...fast, waitForCompletion: false } },
+		credentials: credentials(),
+	});
+	const runId = started.items[0].json.runId as string;
+	expect(started.items[0].json).toMatchObject({ status: 'pending', prompt: 'Later', costUsd: 0.039 });
+	expect(started.items[0].binary).toBeUndefined();
+	expect(sim.requests.filter((request) => request.kind === 'poll')).toHaveLength(0);
+
+	const collected = await runWorkflow({
+		items: [{ runId }],
+		parameters: { operation: 'getRun', runId: '={{ $json.runId }}', options: fast },
+		credentials: credentials(),
+	});
+	expect(collected.error).toBeUndefined();
+	expect(collected.items[0].json).toMatchObject({ runId, status: 'succeeded', costUsd: 0.039 });
+	expect(collected.items[0].binary?.data.mimeType).toBe('image/png');
+});
+
+test('Get Run without waiting reports the current status', async () => {
+	sim.configure({ processingMs: 5000 });
+	try {
+		const started = await runWorkflow({
+			parameters: { operation: 'generate', prompt: 'Slow', options: { ...fast, waitForCompletion: false } },
+			credentials: credentials(),
+		});
+		const runId = started.items[0].json.runId as string;
+		const { items } = await runWorkflow({
+			parameters: { operation: 'getRun', runId, options: { waitForCompletion: false } },
+			credentials: credentials(),
+		});
+		expect(items[0].json).toMatchObject({ runId, status: expect.stringMatching(/pending|processing/) });
+		expect(items[0].json.urls).toBeUndefined();
+	} finally {
+		sim.configure({ processingMs: 250 });
+	}
+});
+
+test('Get Run of an unknown run says so', async () => {
+	const { error } = await runWorkflow({
+		parameters: { operation: 'getRun', runId: 'run_does_not_exist' },
+		credentials: credentials(),
+	});
+	expect(error?.message).toBe('Runbase has no run with ID "run_does_not_exist"');
+	expect(error?.httpCode).toBe('404');
+});
+
+test('the API key goes only to the API, never to the image host', async () => {
+	const { items } = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'Secret test', options: fast },
+		credentials: credentials(),
+	});
+	expect(items[0].binary?.data).toBeDefined();
+	const api = sim.requests.filter((request) => request.host === 'api');
+	const images = sim.requests.filter((request) => request.host === 'images');
+	expect(api.length).toBeGreaterThan(0);
+	expect(images.length).toBeGreaterThan(0);
+	expect(api.every((request) => request.headers.authorization === 'Bearer sk-test')).toBe(true);
+	expect(images.every((request) => request.headers.authorization === undefined)).toBe(true);
+	expect(JSON.stringify(images)).not.toContain('sk-test');
+	expect(JSON.stringify(items)).not.toContain('sk-test');
 });

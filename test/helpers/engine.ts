@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -26,7 +26,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers, Workflow } from 'n8n-workflow';
+import { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { RunbaseApi } from '../../credentials/RunbaseApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
@@ -134,6 +134,110 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async updateCredentialsOauthTokenData() {}
 }
 
+function buildAdditionalData(
+	hooks: ExecutionLifecycleHooks,
+	credentials: ICredentialDataDecryptedObject | undefined,
+): IWorkflowExecuteAdditionalData {
+	return {
+		hooks,
+		executionId: 'exec-1',
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		variables: {},
+		currentNodeParameters: undefined,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+/**
+ * Runs the credential's `test` the way n8n's CredentialsTester does: its request
+ * goes through n8n's RoutingNode; a thrown HTTP error is matched against the
+ * test's rules, and any other non-2xx answer fails.
+ */
+export async function testCredential(
+	data: ICredentialDataDecryptedObject,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const { test } = credentialType;
+	const nodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'temp',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: ['main'],
+			outputs: ['main'],
+			credentials: [{ name: credentialType.name, required: true }],
+			properties: [
+				{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: test.request } },
+			],
+		},
+	} as unknown as INodeType;
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'temp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [credentialType.name]: { id: '1', name: 'Runbase' } },
+	};
+	const workflow = new Workflow({
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: { ...nodeTypes, getByName: () => nodeType, getByNameAndVersion: () => nodeType },
+	});
+	const hooks = new ExecutionLifecycleHooks('internal', 'cred-test', workflow as never);
+	const defaults = NodeHelpers.getNodeParameters(credentialType.properties, {}, true, false, null, null);
+	const decrypted = { ...(defaults as IDataObject), ...data };
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		buildAdditionalData(hooks, decrypted),
+		'internal',
+		{ resultData: { runData: {} } } as unknown as IRunExecutionData,
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	try {
+		await new RoutingNode(context, nodeType, {
+			id: '1',
+			name: 'Runbase',
+			type: credentialType.name,
+			data: decrypted,
+		}).runNode();
+	} catch (error) {
+		const response = error.cause?.response;
+		if (response) {
+			const rule = test.rules?.find(
+				(candidate) => candidate.type === 'responseCode' && candidate.properties.value === response.status,
+			);
+			if (rule) return { status: 'Error', message: String(rule.properties.message) };
+			return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
+		}
+		if (error.cause?.code) return { status: 'Error', message: error.cause.code };
+		return { status: 'Error', message: error.message };
+	}
+	return { status: 'OK', message: 'Connection successful!' };
+}
+
 let binaryDataReady: Promise<void> | undefined;
 
 /** n8n keeps binary data in memory ('default') or on disk ('filesystem'); one mode per process. */
@@ -141,6 +245,8 @@ export async function initBinaryData(mode: 'default' | 'filesystem' = 'default')
 	binaryDataReady ??= (async () => {
 		process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'runbase-n8n-'));
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = mode;
+		const quiet = () => {};
+		LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
 		await Container.get(BinaryDataService).init();
 	})();
 	await binaryDataReady;
@@ -207,27 +313,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
 
-	const additionalData = {
-		hooks,
-		executionId: 'exec-1',
-		credentialsHelper: new TestCredentialsHelper(options.credentials),
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		variables: {},
-		currentNodeParameters: undefined,
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = buildAdditionalData(hooks, options.credentials);
 
 	const runExecutionData: IRunExecutionData = {
 		resultData: { runData: {} },

@@ -5,6 +5,7 @@ const { mulberry32 } = require('./prng');
 // Switches that count down and disappear; `on` defaults per switch.
 const ONE_SHOT_DEFAULT_ON = {
 	burst429: 'any',
+	forceError: 'create',
 	dropConnections: 'any',
 	stall: 'poll',
 	malformedJson: 'poll',

@@ -66,6 +66,15 @@ export interface SimulatorOptions {
 		retryAfterSeconds?: number;
 		code?: 'RATE_LIMITED' | 'USAGE_EXCEEDED';
 	} | null;
+	/** The next `count` matching requests answer `status` with the documented error body; `afterCreate` creates the run first. */
+	forceError?: {
+		count?: number;
+		on?: FaultTarget;
+		status: number;
+		code?: string;
+		message?: string;
+		afterCreate?: boolean;
+	} | null;
 	dropConnections?: { count?: number; on?: FaultTarget | 'download'; when?: 'before' | 'after' } | null;
 	stall?: { count?: number; on?: FaultTarget | 'download'; ms?: number } | null;
 	malformedJson?: { count?: number; on?: 'create' | 'poll' | 'any'; kind?: 'truncated' | 'garbage' } | null;

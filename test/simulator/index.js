@@ -37,6 +37,7 @@ const DEFAULTS = {
 	retryAfterSeconds: 1,
 	pollFaults: null,
 	burst429: null,
+	forceError: null,
 	dropConnections: null,
 	stall: null,
 	malformedJson: null,
@@ -284,6 +285,8 @@ class Simulator {
 			const seconds = burst.retryAfter === false ? null : (burst.retryAfterSeconds ?? o.retryAfterSeconds);
 			return answer.send429(ctx, seconds, burst.code || 'RATE_LIMITED', 'burst429');
 		}
+		const forced = this.faults.take('forceError', kind, (s) => !s.afterCreate);
+		if (forced) return this._sendForced(ctx, forced);
 		if (o.rateLimit) {
 			const seconds = this.limiter.check(auth.key, o.rateLimit);
 			if (seconds !== null) return answer.send429(ctx, o.rateLimit.retryAfter === false ? null : seconds, 'RATE_LIMITED');
@@ -295,6 +298,8 @@ class Simulator {
 
 		const result = kind === 'create' ? this._create(ctx, raw, auth) : this._poll(runId);
 		if (this.faults.take('dropConnections', kind, (s) => s.when === 'after')) return answer.drop(ctx, 'dropConnections:after');
+		const forcedAfter = this.faults.take('forceError', kind, (s) => !!s.afterCreate);
+		if (forcedAfter) return this._sendForced(ctx, forcedAfter);
 		if (result.status >= 300) return answer.sendJson(ctx, result.status, result.body);
 		return this._sendSuccess(ctx, kind, result);
 	}
@@ -415,6 +420,13 @@ class Simulator {
 	}
 
 	// ---- waiting -------------------------------------------------------
+
+	/** forceError: answer any status with the documented error body (for 400/500 and friends). */
+	_sendForced(ctx, spec) {
+		const status = spec.status || 500;
+		const error = { message: spec.message || `Forced ${status}`, ...(spec.code ? { code: spec.code } : {}) };
+		return answer.sendJson(ctx, status, { error }, 'forceError');
+	}
 
 	_stall(ctx, spec) {
 		ctx.record.stalled = true;

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { CompletionEstimator } from '../helpers/completionEstimator';
 import { forEachConcurrently } from '../helpers/concurrency';
@@ -87,7 +87,10 @@ function failureKeepingFinishedRuns(
 	itemIndex: number,
 	results: INodeExecutionData[],
 ) {
-	const wrapped = new NodeOperationError(ctx.getNode(), error, { itemIndex });
+	const wrapped =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error, { itemIndex });
 	const finished = results
 		.filter((item) => item && typeof item.json.runId === 'string' && item.json.status === 'succeeded')
 		.map((item) => item.json.runId as string);

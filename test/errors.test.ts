@@ -1,0 +1,223 @@
+import { runWorkflow, testCredential } from './helpers/engine';
+import { startSimulator } from './simulator';
+import type { Simulator } from './simulator';
+
+let sim: Simulator;
+const fast = { firstCheck: 0.3, pollInterval: 0.2 };
+const generate = (extra: Record<string, unknown> = {}) => ({
+	operation: 'generate',
+	prompt: 'A lamp',
+	returnAs: 'urls',
+	options: fast,
+	...extra,
+});
+
+beforeAll(async () => {
+	sim = await startSimulator({
+		pendingMs: 50,
+		processingMs: 250,
+		apiKeys: ['sk-test', 'sk-broke', 'sk-blocked', 'sk-spent'],
+		keyStates: {
+			'sk-broke': 'insufficient_balance',
+			'sk-blocked': 'ip_not_allowed',
+			'sk-spent': 'api_key_spend_limit_exceeded',
+		},
+	});
+});
+afterAll(async () => await sim.close());
+beforeEach(() => sim.reset());
+
+describe('every documented API error becomes a clear NodeApiError', () => {
+	test.each([
+		['sk-wrong', '401', 'Runbase rejected the API key', /paste a valid key/],
+		['sk-broke', '402', 'Your Runbase balance is too low to start this run', /Top up your balance at https:\/\/runbase\.net/],
+		['sk-blocked', '403', "Runbase refused this API key from this server's IP address", /allow list/],
+		['sk-spent', '403', 'This Runbase API key has reached its spend limit', /Raise the key's spend limit/],
+	])('key %s gives HTTP %s', async (apiKey, httpCode, message, description) => {
+		const { error, items } = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey, baseUrl: sim.apiBaseUrl },
+		});
+		expect(items).toHaveLength(0);
+		expect(error).toMatchObject({ message, httpCode });
+		expect(error?.description).toMatch(description);
+		expect(sim.stats().runsCreated).toBe(0);
+	});
+
+	test('400 from the API names the server reason', async () => {
+		sim.configure({ forceError: { status: 400, code: 'invalid_input', message: 'image_urls[0] could not be downloaded' } });
+		const { error } = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(error).toMatchObject({ message: 'Runbase rejected the request as invalid (invalid_input)', httpCode: '400' });
+		expect(error?.description).toContain('Runbase said: "image_urls[0] could not be downloaded"');
+	});
+
+	test('429 that never ends gives up with the rate limit message', async () => {
+		sim.configure({ burst429: { count: 100, on: 'create', retryAfter: true, retryAfterSeconds: 0 } });
+		const { error } = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(error).toMatchObject({ message: 'Runbase kept rate limiting this API key', httpCode: '429' });
+		expect(sim.stats().runsCreated).toBe(0);
+	});
+
+	test('500 on create is not re-sent and says a run may have started', async () => {
+		sim.configure({ forceError: { status: 500, afterCreate: true } });
+		const { error } = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(error).toMatchObject({ message: 'Runbase had a server error (HTTP 500)', httpCode: '500' });
+		expect(error?.description).toContain('A run may have started anyway');
+		expect(sim.stats().creates).toBe(1);
+	});
+
+	test('500 on a poll is retried; a poll that keeps failing names the run', async () => {
+		sim.configure({ forceError: { status: 503, on: 'poll', count: 2 } });
+		const recovered = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(recovered.error).toBeUndefined();
+		expect(recovered.items[0].json.status).toBe('succeeded');
+
+		sim.reset();
+		sim.configure({ forceError: { status: 500, on: 'poll', count: 100 } });
+		const failed = await runWorkflow({
+			parameters: generate({ options: { ...fast, timeout: 3 } }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		const runId = [...sim.runs.keys()][0];
+		expect(failed.error?.message).toBe('Runbase had a server error (HTTP 500)');
+		expect(failed.error?.description).toContain(`Run ${runId} was started: collect it later with the Get Run operation.`);
+		expect(failed.error?.context?.runId).toBe(runId);
+		expect(sim.stats().creates).toBe(1);
+		sim.configure({ forceError: null });
+	});
+});
+
+test('a run that ends failed reports the reason (object and string shapes) and the run id', async () => {
+	for (const shape of ['object', 'string'] as const) {
+		sim.configure({ failPromptsMatching: /forbidden/, failErrorShape: shape });
+		const { error } = await runWorkflow({
+			parameters: generate({ prompt: 'Something forbidden' }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		const runId = [...sim.runs.keys()].pop() as string;
+		expect(error?.message).toMatch(/^Runbase could not generate the image: .+/);
+		expect(error?.description).toContain(`Run ${runId} ended as failed`);
+		expect(error?.context?.runId).toBe(runId);
+		sim.reset();
+	}
+	sim.configure({ failPromptsMatching: null });
+});
+
+test('a timeout reports the run id and how to collect it with Get Run', async () => {
+	sim.configure({ processingMs: 10_000 });
+	try {
+		const { error } = await runWorkflow({
+			parameters: generate({ options: { ...fast, timeout: 1 } }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		const runId = [...sim.runs.keys()][0];
+		expect(error?.message).toBe(`Run ${runId} did not finish within 1 seconds`);
+		expect(error?.description).toContain(`Get Run operation and run ID ${runId}`);
+		expect(error?.context?.runId).toBe(runId);
+		expect(sim.stats().creates).toBe(1);
+	} finally {
+		sim.configure({ processingMs: 250 });
+	}
+});
+
+test('cancelling the execution stops polling at once', async () => {
+	sim.configure({ processingMs: 30_000 });
+	try {
+		const started = Date.now();
+		const result = await runWorkflow({
+			items: [{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }],
+			parameters: generate({ prompt: '={{ $json.prompt }}', options: { firstCheck: 0.2, pollInterval: 0.2 } }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+			cancelAfterMs: 800,
+		});
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(result.items).toHaveLength(0);
+		const pollsAtCancel = sim.stats().polls;
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(sim.stats().polls).toBe(pollsAtCancel);
+	} finally {
+		sim.configure({ processingMs: 250 });
+	}
+});
+
+test('Continue On Fail: failing items give error items, the others their images', async () => {
+	sim.configure({ failPromptsMatching: /fails/ });
+	try {
+		const { items, error } = await runWorkflow({
+			items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
+			parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'binary' }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+			continueOnFail: true,
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+		expect(items[0].binary?.data).toBeDefined();
+		expect(items[3].binary?.data).toBeDefined();
+		expect(items[1].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
+		expect(items[2].json).toMatchObject({
+			error: expect.stringMatching(/^Runbase could not generate the image/),
+			runId: expect.stringMatching(/^run_/),
+			status: 'failed',
+		});
+		expect(sim.createsForPrompt('')).toBe(0);
+	} finally {
+		sim.configure({ failPromptsMatching: null });
+	}
+});
+
+test('without Continue On Fail, a failing item stops the execution and names runs that finished', async () => {
+	sim.configure({ failPromptsMatching: /fails/ });
+	try {
+		const { error } = await runWorkflow({
+			items: [{ prompt: 'good one' }, { prompt: 'this fails' }],
+			parameters: generate({ prompt: '={{ $json.prompt }}' }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(error?.message).toMatch(/^Runbase could not generate the image/);
+		const goodRun = [...sim.runs.values()].find((run) => run.input.prompt === 'good one');
+		expect(error?.description).toContain(goodRun?.id);
+	} finally {
+		sim.configure({ failPromptsMatching: null });
+	}
+});
+
+describe('credential test', () => {
+	test('a good key passes', async () => {
+		expect(await testCredential({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl })).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+	});
+
+	test('a bad key fails with a clear message', async () => {
+		const result = await testCredential({ apiKey: 'sk-nope', baseUrl: sim.apiBaseUrl });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Runbase rejected this API key \(401\)/);
+	});
+
+	test('a blocked IP fails with a clear message', async () => {
+		const result = await testCredential({ apiKey: 'sk-blocked', baseUrl: sim.apiBaseUrl });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/^Runbase refused access \(403\)/);
+	});
+
+	test('an unreachable host fails', async () => {
+		const closed = await startSimulator();
+		const baseUrl = closed.apiBaseUrl;
+		await closed.close();
+		const result = await testCredential({ apiKey: 'sk-test', baseUrl });
+		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
+	});
+});
