@@ -12,7 +12,6 @@ import path from 'node:path';
 import { BinaryDataService, ExecuteContext, ExecutionLifecycleHooks, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -122,7 +121,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
 		if (!this.data) throw new Error('Credentials not found');
 		const defaults = NodeHelpers.getNodeParameters(credentialType.properties, {}, true, false, null, null);
-		return { ...(defaults as IDataObject), ...this.data };
+		return { ...(defaults as IDataObject), ...this.data } as ICredentialDataDecryptedObject;
 	}
 
 	async getCredentials(): Promise<never> {
@@ -203,7 +202,7 @@ export async function testCredential(
 	});
 	const hooks = new ExecutionLifecycleHooks('internal', 'cred-test', workflow as never);
 	const defaults = NodeHelpers.getNodeParameters(credentialType.properties, {}, true, false, null, null);
-	const decrypted = { ...(defaults as IDataObject), ...data };
+	const decrypted = { ...(defaults as IDataObject), ...data } as ICredentialDataDecryptedObject;
 	const context = new ExecuteContext(
 		workflow,
 		node,

@@ -112,6 +112,8 @@ export interface RecordedRequest {
 	/** Fault(s) that shaped the answer, comma-separated, e.g. 'stall', 'dropConnections:after'. */
 	fault?: string;
 	dropped?: boolean;
+	/** Bytes of the image served (downloads). */
+	bytes?: number;
 	stalled?: boolean;
 	/** The client closed the connection before an answer. */
 	aborted?: boolean;

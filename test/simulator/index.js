@@ -411,6 +411,7 @@ class Simulator {
 			(typeof o.imageContentType === 'function'
 				? o.imageContentType({ runId: run.id, index, run })
 				: o.imageContentType);
+		ctx.record.bytes = o.downloadSizeBytes ?? png.length;
 		return answer.streamImage(ctx, {
 			png,
 			size: o.downloadSizeBytes ?? png.length,
