@@ -1,9 +1,16 @@
-const { src, dest } = require('gulp');
+const { src, dest, parallel } = require('gulp');
 
-function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], { base: '.', encoding: false }).pipe(
-		dest('dist'),
-	);
+// tsc compiles the code; icons and the node's codex file (NanoBanana.node.json) are copied as they are.
+function copyAssets() {
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], {
+		base: '.',
+		encoding: false,
+	}).pipe(dest('dist'));
 }
 
-exports['build:icons'] = copyIcons;
+// The package entry point ships inside dist/, so the tarball holds nothing outside it.
+function copyEntryPoint() {
+	return src('index.js').pipe(dest('dist'));
+}
+
+exports['build:icons'] = parallel(copyAssets, copyEntryPoint);
