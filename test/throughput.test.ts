@@ -98,7 +98,7 @@ test('after a 429 every item backs off together, honouring Retry-After', async (
 	const limited = api.filter((request) => request.status === 429);
 	expect(limited).toHaveLength(2);
 	for (const answer of limited) {
-		const during = api.filter((request) => request.at > answer.at + 100 && request.at < answer.at + 950);
+		const during = api.filter((request) => request.at > answer.at + 300 && request.at < answer.at + 950);
 		expect(during).toEqual([]);
 	}
 	expect(sim.stats().creates).toBe(5);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { DASHBOARD_URL, MODEL_ID } from '../helpers/constants';
@@ -44,9 +44,7 @@ export class RunbaseClient {
 	async createRun(input: NanoBananaInput, itemIndex: number, timeoutMs: number): Promise<RunbaseRun> {
 		const body = { model: MODEL_ID, input: { ...input } };
 		for (let attempt = 1; ; attempt++) {
-			await this.budget.acquire(CREATE_PRIORITY_OFFSET + itemIndex);
-			const outcome = await apiRequest(this.ctx, this.baseUrl, 'POST', '/runs', { body, timeoutMs });
-			this.noteRateLimit(outcome);
+			const outcome = await this.send('POST', '/runs', CREATE_PRIORITY_OFFSET + itemIndex, { body, timeoutMs });
 			if (isSafeToResendCreate(outcome) && attempt < MAX_CREATE_ATTEMPTS) {
 				if (!isRateLimited(outcome)) await wait(backoffMs(attempt), this.signal);
 				continue;
@@ -72,11 +70,7 @@ export class RunbaseClient {
 	): Promise<RunbaseRun> {
 		const path = `/runs/${encodeURIComponent(runId)}`;
 		for (let attempt = 1; ; attempt++) {
-			await this.budget.acquire(options.priority);
-			const outcome = await apiRequest(this.ctx, this.baseUrl, 'GET', path, {
-				timeoutMs: options.timeoutMs,
-			});
-			this.noteRateLimit(outcome);
+			const outcome = await this.send('GET', path, options.priority, { timeoutMs: options.timeoutMs });
 			if (isWorthRepolling(outcome) && attempt < MAX_POLL_ATTEMPTS) {
 				const pause = isRateLimited(outcome) ? 0 : backoffMs(attempt);
 				if (Date.now() + pause < options.deadline) {
@@ -109,6 +103,23 @@ export class RunbaseClient {
 				);
 			}
 			return this.readRun(outcome, itemIndex, runId);
+		}
+	}
+
+	/** One request through the shared budget; its slot is counted from the moment the answer arrives. */
+	private async send(
+		method: IHttpRequestMethods,
+		path: string,
+		priority: number,
+		options: { body?: IDataObject; timeoutMs: number },
+	): Promise<ApiOutcome> {
+		const answered = await this.budget.acquire(priority);
+		try {
+			const outcome = await apiRequest(this.ctx, this.baseUrl, method, path, options);
+			this.noteRateLimit(outcome);
+			return outcome;
+		} finally {
+			answered();
 		}
 	}
 
