@@ -30,7 +30,14 @@ interface GetRunRequest {
 export const getRun: Operation<GetRunRequest> = {
 	prepare(ctx: IExecuteFunctions, itemIndex: number): GetRunRequest {
 		const value = ctx.getNodeParameter('runId', itemIndex, '');
-		const runId = typeof value === 'string' ? value.trim() : '';
+		if (typeof value !== 'string') {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The run ID is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not text like run_2abc... [item ${itemIndex}]`,
+				{ description: 'Map the runId field of an earlier Generate output, e.g. {{ $json.runId }}.', itemIndex },
+			);
+		}
+		const runId = value.trim();
 		if (runId === '') {
 			throw new NodeOperationError(ctx.getNode(), `The run ID is empty [item ${itemIndex}]`, {
 				description: 'Enter the ID of a run, e.g. map the runId field of an earlier Generate output.',

@@ -51,13 +51,19 @@ export class RunbaseClient {
 			}
 			if (!outcome.ok) throw this.createNotAnswered(outcome.code, outcome.message, itemIndex);
 			if (outcome.statusCode >= 300) {
-				throw runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
-					itemIndex,
-					extraDescription:
-						outcome.statusCode >= 500
-							? `A run may have started anyway: check ${DASHBOARD_URL} before running this item again.`
-							: undefined,
-				});
+				// A failed start may still name the run it created: keep that id so the run is not lost.
+				const seenId = (outcome.json as { id?: unknown } | undefined)?.id;
+				const runId = typeof seenId === 'string' && seenId !== '' ? seenId : undefined;
+				const mayHaveStarted = runId
+					? `A run may have started: Runbase named run ${runId} in its answer. Check it with the Get Run operation before running this item again.`
+					: `A run may have started anyway: check ${DASHBOARD_URL} before running this item again.`;
+				throw withRunDetails(
+					runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
+						itemIndex,
+						extraDescription: outcome.statusCode >= 500 ? mayHaveStarted : undefined,
+					}),
+					{ runId },
+				);
 			}
 			return this.readRun(outcome, itemIndex, undefined);
 		}
@@ -146,7 +152,7 @@ export class RunbaseClient {
 
 	/** Checks a 2xx answer really describes a run; anything else is reported, never guessed. */
 	private readRun(answer: ApiAnswer, itemIndex: number, runId: string | undefined): RunbaseRun {
-		const what = runId ? `about run ${runId}` : 'to starting the run';
+		const what = runId ? `about run ${runId}` : 'when starting the run';
 		const mayHaveStarted = runId
 			? `Collect the run later with the Get Run operation and run ID ${runId}.`
 			: `A run may have started: check ${DASHBOARD_URL} before running this item again.`;
@@ -158,7 +164,7 @@ export class RunbaseClient {
 			problem = `Runbase's answer ${what} was empty or not an object`;
 		} else if (json.error !== undefined && json.id === undefined) {
 			const server = readServerError(json);
-			problem = `Runbase answered ${what} with an error: ${this.redact(server.message ?? server.code ?? 'no details')}`;
+			problem = `Runbase answered with an error ${what}: ${this.redact(server.message ?? server.code ?? 'no details')}`;
 		} else if (typeof json.id !== 'string' || json.id === '') {
 			problem = `Runbase's answer ${what} has no run ID`;
 		} else if (typeof json.status !== 'string') {
@@ -170,7 +176,8 @@ export class RunbaseClient {
 				{ runId },
 			);
 		}
-		return json as RunbaseRun;
+		// Every text from Runbase reaches the output or an error from here, so the key is removed once.
+		return this.redacted(json) as RunbaseRun;
 	}
 
 	private createNotAnswered(code: string, message: string, itemIndex: number): NodeApiError {
