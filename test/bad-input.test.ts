@@ -194,7 +194,7 @@ const table: BadInput[] = [
 		input: 'No credential set on the node',
 		parameters: generate(),
 		noCredential: true,
-		message: 'Node does not have any credentials set',
+		message: 'No Runbase API credential is selected',
 	},
 	{
 		input: 'Concurrency 0',

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DASHBOARD_URL, MODEL_ID } from '../helpers/constants';
 import type { NanoBananaInput, RunbaseRun } from '../helpers/interfaces';
@@ -34,9 +34,19 @@ export class RunbaseClient {
 	) {}
 
 	static async connect(ctx: IExecuteFunctions, budget: RequestBudget): Promise<RunbaseClient> {
-		const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(
-			CREDENTIAL_TYPE,
-		);
+		let credentials: { apiKey?: string; baseUrl?: string };
+		try {
+			credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), 'No Runbase API credential is selected', {
+				description: `Open the node and choose or create a Runbase API credential under "Credential to connect with". (${error.message})`,
+			});
+		}
+		if (!credentials.apiKey) {
+			throw new NodeOperationError(ctx.getNode(), 'The Runbase API credential has no API key', {
+				description: 'Open the credential and paste your key from the Runbase dashboard (it starts with "sk-").',
+			});
+		}
 		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 		return new RunbaseClient(ctx, budget, baseUrl, String(credentials.apiKey ?? ''));
 	}
