@@ -1,0 +1,2 @@
+export function packTarball(): string;
+export const REPO_ROOT: string;

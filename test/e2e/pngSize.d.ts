@@ -1,0 +1,1 @@
+export function imageSize(buffer: Buffer): { width: number; height: number } | undefined;
