@@ -54,7 +54,6 @@ test('every file the n8n section names is in the tarball, with its icons and cod
 });
 
 test('the built node and credential load and point at icons that exist', () => {
-	/* eslint-disable @typescript-eslint/no-require-imports */
 	const { NanoBanana } = require(path.join(root, pkg.n8n.nodes[0]));
 	const { RunbaseApi } = require(path.join(root, pkg.n8n.credentials[0]));
 	const node = new NanoBanana();

@@ -31,7 +31,6 @@ import { RunbaseApi } from '../../credentials/RunbaseApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
 
 // n8n-core ships its own copy of the DI container; services must come from that one.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
 
 export const NODE_TYPE = 'n8n-nodes-runbase.nanoBanana';

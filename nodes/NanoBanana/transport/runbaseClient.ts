@@ -48,7 +48,7 @@ export class RunbaseClient {
 			});
 		}
 		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		return new RunbaseClient(ctx, budget, baseUrl, String(credentials.apiKey ?? ''));
+		return new RunbaseClient(ctx, budget, baseUrl, credentials.apiKey);
 	}
 
 	async createRun(input: NanoBananaInput, itemIndex: number, timeoutMs: number): Promise<RunbaseRun> {
