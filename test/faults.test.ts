@@ -14,7 +14,7 @@ import net from 'node:net';
 
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { startSimulator } from './simulator';
+import { DEFAULTS, startSimulator } from './simulator';
 import type { RecordedRequest, SimRun, Simulator, SimulatorOptions } from './simulator';
 import type { WorkflowResult } from './helpers/engine';
 import { binaryBuffer, runWorkflow } from './helpers/engine';
@@ -23,30 +23,7 @@ const KEY = 'sk-live-5f2c9a7e1b3d4c6e8a0f2b4d6c8e0a1f';
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
 /** Every persistent option back to what these tests assume; one-shot switches are cleared by reset(). */
-const SIM_DEFAULTS: SimulatorOptions = {
-	apiKeys: [KEY],
-	keyStates: {},
-	pendingMs: 50,
-	processingMs: 200,
-	timing: null,
-	createStatus: 201,
-	failWhen: null,
-	failPromptsMatching: null,
-	failErrorShape: 'object',
-	imagesPerRun: 1,
-	imageMode: 'small',
-	imageContentType: 'image/png',
-	rateLimit: null,
-	latencyMs: 0,
-	seed: 1,
-	retryAfterSeconds: 1,
-	pollFaults: null,
-	contractBreak: null,
-	downloadFaults: null,
-	downloadContentType: null,
-	downloadSizeBytes: null,
-	downloadChunked: false,
-};
+const SIM_DEFAULTS: SimulatorOptions = { ...DEFAULTS, apiKeys: [KEY], pendingMs: 50, processingMs: 200 };
 
 /** Fast timings; the node's own request budget is lifted so only the simulator's faults shape the run. */
 const FAST: INodeParameters = {

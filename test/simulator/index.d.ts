@@ -169,3 +169,5 @@ export interface Simulator {
 }
 
 export function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
+/** Every option's default (used by tests that restore a shared simulator between cases). */
+export const DEFAULTS: Readonly<SimulatorOptions>;
