@@ -221,3 +221,14 @@ describe('credential test', () => {
 		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
 	});
 });
+
+test('Continue On Fail with only bad items answers with error items and sends nothing', async () => {
+	const { items, error } = await runWorkflow({
+		items: [{ prompt: '' }, { prompt: ' ' }],
+		parameters: generate({ prompt: '={{ $json.prompt }}' }),
+		continueOnFail: true,
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => item.json.error)).toEqual(['The prompt is empty [item 0]', 'The prompt is empty [item 1]']);
+	expect(sim.requests).toHaveLength(0);
+});

@@ -56,6 +56,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 	}
 
+	if (prepared.size === 0) return [results];
+
 	const settings = readExecutionSettings(this);
 	const signal = this.getExecutionCancelSignal();
 	const budget = new RequestBudget(settings.requestsPerWindow, RATE_LIMIT_WINDOW_MS, signal);
