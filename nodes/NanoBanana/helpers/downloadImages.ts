@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { backoffMs } from '../transport/retryPolicy';
 import { binaryPropertyFor, imageFileName, sniffImageType } from './imageFiles';
 import type { RunSettings } from './interfaces';
 import { withRunDetails } from './runDetails';
@@ -56,9 +57,9 @@ async function downloadWithRetries(
 	for (let attempt = 1; ; attempt++) {
 		const result = await downloadOnce(ctx, url, settings, signal);
 		if (!(result instanceof DownloadProblem)) return result;
-		if (signal?.aborted) signal.throwIfAborted();
+		signal?.throwIfAborted();
 		if (result.transient && attempt < MAX_ATTEMPTS) {
-			await wait(500 * 2 ** attempt, signal);
+			await wait(backoffMs(attempt), signal);
 			continue;
 		}
 		const message = `Run ${runId} succeeded, but downloading its image failed`;

@@ -20,7 +20,7 @@ export function sniffImageType(head: Buffer): string | undefined {
 }
 
 export function extensionFor(mimeType: string): string {
-	return EXTENSIONS[mimeType] ?? (mimeType.split('/')[1] ?? 'bin').replace(/[^a-z0-9]/gi, '') ?? 'bin';
+	return EXTENSIONS[mimeType] ?? ((mimeType.split('/')[1] ?? '').replace(/[^a-z0-9]/gi, '') || 'bin');
 }
 
 /** `run_abc.png`, then `run_abc_1.png`, `run_abc_2.png` for further images of the same run. */

@@ -140,7 +140,7 @@ export class RunbaseClient {
 	}
 
 	/** Removes the API key from any text that may end up in an error or the output. */
-	redact(text: string): string {
+	private redact(text: string): string {
 		return this.apiKey.length >= 4 ? text.split(this.apiKey).join('[api key]') : text;
 	}
 
