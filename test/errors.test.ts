@@ -54,13 +54,15 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 		expect(error?.description).toContain('Runbase said: "image_urls[0] could not be downloaded"');
 	});
 
-	test('429 that never ends gives up with the rate limit message', async () => {
+	test('429 that never ends is retried until the Timeout, then says no run was started', async () => {
 		sim.configure({ burst429: { count: 100, on: 'create', retryAfter: true, retryAfterSeconds: 0 } });
 		const { error } = await runWorkflow({
-			parameters: generate(),
+			parameters: generate({ options: { ...fast, timeout: 3 } }),
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
-		expect(error).toMatchObject({ message: 'Runbase kept rate limiting this API key', httpCode: '429' });
+		expect(error?.message).toBe('The run could not be started before the Timeout');
+		expect(error?.description).toContain('No run was started and nothing was charged.');
+		expect(sim.stats().creates).toBeGreaterThan(1);
 		expect(sim.stats().runsCreated).toBe(0);
 	});
 
@@ -71,11 +73,11 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
 		expect(error).toMatchObject({ message: 'Runbase had a server error (HTTP 500)', httpCode: '500' });
-		expect(error?.description).toContain('A run may have started anyway');
+		expect(error?.description).toContain('A run may have started and been charged. It was not sent again');
 		expect(sim.stats().creates).toBe(1);
 	});
 
-	test('500 on a poll is retried; a poll that keeps failing names the run', async () => {
+	test('500 on a poll is retried until the Timeout; a poll that keeps failing names the run', async () => {
 		sim.configure({ forceError: { status: 503, on: 'poll', count: 2 } });
 		const recovered = await runWorkflow({
 			parameters: generate(),
@@ -91,8 +93,9 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
 		const runId = [...sim.runs.keys()][0];
-		expect(failed.error?.message).toBe('Runbase had a server error (HTTP 500)');
-		expect(failed.error?.description).toContain(`Run ${runId} was started: collect it later with the Get Run operation.`);
+		expect(failed.error?.message).toBe(`Run ${runId} did not finish within 3 seconds`);
+		expect(failed.error?.description).toContain('The last status check failed: Runbase answered HTTP 500.');
+		expect(failed.error?.description).toContain(`collect it later with the Get Run operation and run ID ${runId}`);
 		expect(failed.error?.context?.runId).toBe(runId);
 		expect(sim.stats().creates).toBe(1);
 		sim.configure({ forceError: null });

@@ -29,6 +29,9 @@ import { ICredentialsHelper, LoggerProxy, NodeHelpers, Workflow } from 'n8n-work
 
 import { RunbaseApi } from '../../credentials/RunbaseApi.credentials';
 import { NanoBanana } from '../../nodes/NanoBanana/NanoBanana.node';
+import { clearLearnedDurations } from '../../nodes/NanoBanana/lifecycle/completionEstimator';
+import { clearLedgers } from '../../nodes/NanoBanana/lifecycle/runLedger';
+import { clearBudgets } from '../../nodes/NanoBanana/transport/budgetRegistry';
 
 // n8n-core ships its own copy of the DI container; services must come from that one.
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
@@ -135,10 +138,11 @@ class TestCredentialsHelper extends ICredentialsHelper {
 function buildAdditionalData(
 	hooks: ExecutionLifecycleHooks,
 	credentials: ICredentialDataDecryptedObject | undefined,
+	executionId = 'exec-1',
 ): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
-		executionId: 'exec-1',
+		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
 		restApiUrl: 'http://127.0.0.1/rest',
 		instanceBaseUrl: 'http://127.0.0.1/',
@@ -260,7 +264,23 @@ export interface RunWorkflowOptions {
 	continueOnFail?: boolean;
 	/** Cancel the execution this many milliseconds after it starts. */
 	cancelAfterMs?: number;
+	/**
+	 * Keep what this process learned (request budgets per key, run durations, run ledgers),
+	 * as concurrent executions in one n8n process do. By default each run starts as a fresh process.
+	 */
+	shareProcessState?: boolean;
+	/** n8n's node settings Retry On Fail, with its number of tries and wait between them. */
+	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 }
+
+/** Forgets everything the node keeps per process, as if n8n had just started. */
+export function freshProcess(): void {
+	clearBudgets();
+	clearLearnedDurations();
+	clearLedgers();
+}
+
+let executionCounter = 0;
 
 export interface WorkflowResult {
 	run: IRun;
@@ -272,6 +292,8 @@ export interface WorkflowResult {
 
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
 	await initBinaryData();
+	if (!options.shareProcessState) freshProcess();
+	const executionId = `exec-${++executionCounter}`;
 	const nodes: INode[] = [
 		{
 			id: 'items',
@@ -290,13 +312,14 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 			parameters: options.parameters,
 			...(options.credentials ? { credentials: { runbaseApi: { id: '1', name: 'Runbase' } } } : {}),
 			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.retryOnFail ? { retryOnFail: true, ...options.retryOnFail } : {}),
 		},
 	];
 	const connections = { Items: { main: [[{ node: 'Nano Banana', type: 'main' as const, index: 0 }]] } };
 	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes });
 
 	const mode: WorkflowExecuteMode = 'manual';
-	const hooks = new ExecutionLifecycleHooks(mode, 'exec-1', {
+	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'wf',
 		name: 'test',
 		nodes,
@@ -311,7 +334,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
 
-	const additionalData = buildAdditionalData(hooks, options.credentials);
+	const additionalData = buildAdditionalData(hooks, options.credentials, executionId);
 
 	const runExecutionData: IRunExecutionData = {
 		resultData: { runData: {} },

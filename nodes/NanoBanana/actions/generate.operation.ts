@@ -1,13 +1,14 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS } from '../helpers/constants';
-import type { NanoBananaInput, RunSettings } from '../helpers/interfaces';
-import { runOutputItem } from '../helpers/output';
+import { ASPECT_RATIOS, MODEL_ID } from '../helpers/constants';
+import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
 import { checkAspectRatio, checkPrompt, checkReferenceImages } from '../helpers/validation';
-import { waitForRun } from '../helpers/waitForRun';
-import { readRunSettings } from './options.description';
-import type { ExecutionServices, Operation } from './services';
+import { estimatorFor } from '../lifecycle/completionEstimator';
+import { deliver } from '../lifecycle/deliver';
+import { waitForRun } from '../lifecycle/waitForRun';
+import type { Operation } from './operation';
+import { readRunSettings } from './outputOptions';
 
 const ASPECT_RATIO_NAMES: Record<string, string> = {
 	'1:1': 'Square 1:1 (1024x1024)',
@@ -81,11 +82,7 @@ interface GenerateRequest {
 export const generate: Operation<GenerateRequest> = {
 	prepare(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
 		const node = ctx.getNode();
-		const imageUrls = checkReferenceImages(
-			node,
-			itemIndex,
-			ctx.getNodeParameter('referenceImages', itemIndex, {}),
-		);
+		const imageUrls = checkReferenceImages(node, itemIndex, ctx.getNodeParameter('referenceImages', itemIndex, {}));
 		return {
 			input: {
 				prompt: checkPrompt(node, itemIndex, ctx.getNodeParameter('prompt', itemIndex, '')),
@@ -96,28 +93,26 @@ export const generate: Operation<GenerateRequest> = {
 		};
 	},
 
-	async execute(
-		ctx: IExecuteFunctions,
-		{ input, settings }: GenerateRequest,
-		itemIndex: number,
-		{ client, estimator }: ExecutionServices,
-	): Promise<INodeExecutionData> {
-		const requestedAt = Date.now();
-		const echo = {
-			prompt: input.prompt,
-			aspectRatio: input.aspect_ratio,
-			referenceImages: input.image_urls ?? [],
-		};
-		const created = await client.createRun(input, itemIndex, settings.requestTimeoutMs);
-		if (!settings.waitForCompletion) {
-			return await runOutputItem(ctx, created, itemIndex, settings, echo);
+	async execute(job, { input, settings }) {
+		const { client, ledger, itemIndex } = job;
+		const body = { model: MODEL_ID, input: { ...input } };
+		const fingerprint = JSON.stringify(body);
+		const echo = { prompt: input.prompt, aspectRatio: input.aspect_ratio, referenceImages: input.image_urls ?? [] };
+		// n8n's Retry On Fail runs the node again: an item whose run already exists collects it instead of paying twice.
+		const reused = ledger.reusable(itemIndex, fingerprint);
+		let created: RunbaseRun;
+		if (reused) {
+			created = { id: reused.runId, status: reused.status, model: MODEL_ID };
+		} else {
+			created = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
+			ledger.recordCreated(itemIndex, fingerprint, created.id, created.status);
 		}
+		if (!settings.waitForCompletion) return await deliver(job, created, echo);
 		const createdAt = Date.now();
-		const run = await waitForRun(ctx, client, created.id, itemIndex, settings, {
-			firstCheckAt: createdAt + estimator.expectedMs(settings.firstCheckMs),
-			deadline: createdAt + settings.timeoutMs,
-		});
-		estimator.record(run, Date.now() - createdAt);
-		return await runOutputItem(ctx, { ...created, ...run }, itemIndex, settings, echo, Date.now() - requestedAt);
+		const estimator = estimatorFor(MODEL_ID);
+		const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(settings.firstCheckMs, client.hasRoomToSpare());
+		const run = await waitForRun(job, created.id, firstCheckAt);
+		if (!reused) estimator.record(run, Date.now() - createdAt);
+		return await deliver(job, { ...created, ...run }, echo, Date.now() - job.startedAt);
 	},
 };

@@ -1,11 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { RunSettings } from '../helpers/interfaces';
-import { runOutputItem } from '../helpers/output';
-import { isFinished, runFailedError, waitForRun } from '../helpers/waitForRun';
-import { readRunSettings } from './options.description';
-import type { ExecutionServices, Operation } from './services';
+import { runFailedError } from '../helpers/runErrors';
+import { checkRunId } from '../helpers/validation';
+import { deliver } from '../lifecycle/deliver';
+import { isFinished, waitForRun } from '../lifecycle/waitForRun';
+import type { Operation } from './operation';
+import { readRunSettings } from './outputOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -29,44 +31,25 @@ interface GetRunRequest {
 
 export const getRun: Operation<GetRunRequest> = {
 	prepare(ctx: IExecuteFunctions, itemIndex: number): GetRunRequest {
-		const value = ctx.getNodeParameter('runId', itemIndex, '');
-		if (typeof value !== 'string') {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`The run ID is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not text like run_2abc... [item ${itemIndex}]`,
-				{ description: 'Map the runId field of an earlier Generate output, e.g. {{ $json.runId }}.', itemIndex },
-			);
-		}
-		const runId = value.trim();
-		if (runId === '') {
-			throw new NodeOperationError(ctx.getNode(), `The run ID is empty [item ${itemIndex}]`, {
-				description: 'Enter the ID of a run, e.g. map the runId field of an earlier Generate output.',
-				itemIndex,
-			});
-		}
-		return { runId, settings: readRunSettings(ctx, itemIndex) };
+		return {
+			runId: checkRunId(ctx.getNode(), itemIndex, ctx.getNodeParameter('runId', itemIndex, '')),
+			settings: readRunSettings(ctx, itemIndex),
+		};
 	},
 
-	async execute(
-		ctx: IExecuteFunctions,
-		{ runId, settings }: GetRunRequest,
-		itemIndex: number,
-		{ client }: ExecutionServices,
-	): Promise<INodeExecutionData> {
-		const startedAt = Date.now();
-		const schedule = {
-			firstCheckAt: startedAt + settings.pollIntervalMs,
-			deadline: startedAt + settings.timeoutMs,
-		};
-		let run = await client.getRun(runId, itemIndex, {
+	async execute(job, { runId, settings }) {
+		const { client, itemIndex, deadline } = job;
+		const first = await client.getRun(runId, {
+			itemIndex,
+			deadline,
 			timeoutMs: settings.requestTimeoutMs,
-			priority: startedAt,
-			deadline: schedule.deadline,
+			priority: job.startedAt,
 		});
+		let run = first.run ?? (await waitForRun(job, runId, Date.now()));
 		if (settings.waitForCompletion) {
-			if (!isFinished(run)) run = await waitForRun(ctx, client, runId, itemIndex, settings, schedule);
-			if (run.status === 'failed') throw runFailedError(ctx, run, itemIndex);
+			if (!isFinished(run)) run = await waitForRun(job, runId, Date.now() + settings.pollIntervalMs);
+			if (run.status === 'failed') throw runFailedError(job.ctx.getNode(), run, itemIndex);
 		}
-		return await runOutputItem(ctx, run, itemIndex, settings, {});
+		return await deliver(job, run, {});
 	},
 };

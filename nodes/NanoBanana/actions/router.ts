@@ -1,19 +1,24 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CompletionEstimator } from '../helpers/completionEstimator';
-import { forEachConcurrently } from '../helpers/concurrency';
-import { RATE_LIMIT_WINDOW_MS } from '../helpers/constants';
-import { RequestBudget } from '../transport/requestBudget';
+import type { RunSettings } from '../helpers/interfaces';
+import { forEachConcurrently } from '../lifecycle/concurrency';
+import type { ItemJob } from '../lifecycle/itemJob';
+import type { RunLedger } from '../lifecycle/runLedger';
+import { ledgerFor } from '../lifecycle/runLedger';
+import { leaseBudget } from '../transport/budgetRegistry';
+import { Connection } from '../transport/connection';
 import { RunbaseClient } from '../transport/runbaseClient';
 import { generate } from './generate.operation';
 import { getRun } from './getRun.operation';
-import { readExecutionSettings } from './options.description';
-import type { Operation } from './services';
+import type { Operation } from './operation';
+import { readExecutionSettings } from './outputOptions';
 
-const operations: Record<string, Operation<unknown>> = {
-	generate: generate as Operation<unknown>,
-	getRun: getRun as Operation<unknown>,
+type Prepared = { settings: RunSettings };
+
+const operations: Record<string, Operation<Prepared>> = {
+	generate: generate as unknown as Operation<Prepared>,
+	getRun: getRun as unknown as Operation<Prepared>,
 };
 
 /** With Continue On Fail, a failed item keeps what is known of its run, so nothing paid for is lost. */
@@ -30,7 +35,7 @@ function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutio
 
 /**
  * Checks every item first (bad input fails before any run is paid for), then
- * runs the items concurrently through one client and one request budget.
+ * runs the items concurrently through the key's shared request budget.
  * Output order and pairing always follow the input.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -46,7 +51,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[] = new Array(items.length);
 
-	const prepared = new Map<number, unknown>();
+	const prepared = new Map<number, Prepared>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			prepared.set(itemIndex, operation.prepare(this, itemIndex));
@@ -55,51 +60,62 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[itemIndex] = errorItem(error, itemIndex);
 		}
 	}
-
 	if (prepared.size === 0) return [results];
 
 	const settings = readExecutionSettings(this);
 	const signal = this.getExecutionCancelSignal();
-	const budget = new RequestBudget(settings.requestsPerWindow, RATE_LIMIT_WINDOW_MS, signal);
-	const services = {
-		client: await RunbaseClient.connect(this, budget),
-		estimator: new CompletionEstimator(),
-	};
+	const connection = await Connection.open(this);
+	const lease = leaseBudget(connection.baseUrl, connection.budgetKey, settings.requestsPerWindow);
+	const client = new RunbaseClient(this, lease.budget, connection);
+	const ledger = ledgerFor(this);
 
 	let stopped: { error: Error & IDataObject; itemIndex: number } | undefined;
-	await forEachConcurrently([...prepared.keys()], settings.concurrency, async (itemIndex) => {
-		if (stopped || signal?.aborted) return;
-		try {
-			results[itemIndex] = await operation.execute(this, prepared.get(itemIndex), itemIndex, services);
-		} catch (error) {
-			if (continueOnFail && !signal?.aborted) results[itemIndex] = errorItem(error, itemIndex);
-			else stopped ??= { error, itemIndex };
-		}
-	});
+	try {
+		await forEachConcurrently([...prepared.keys()], settings.concurrency, async (itemIndex) => {
+			if (stopped || signal?.aborted) return;
+			const request = prepared.get(itemIndex) as Prepared;
+			const startedAt = Date.now();
+			const job: ItemJob = {
+				ctx: this,
+				itemIndex,
+				settings: request.settings,
+				client,
+				ledger,
+				startedAt,
+				deadline: startedAt + request.settings.timeoutMs,
+			};
+			try {
+				results[itemIndex] = await operation.execute(job, request);
+			} catch (error) {
+				if (continueOnFail && !signal?.aborted) results[itemIndex] = errorItem(error, itemIndex);
+				else stopped ??= { error, itemIndex };
+			}
+		});
+	} finally {
+		lease.release();
+	}
 	signal?.throwIfAborted();
 
-	if (stopped) throw failureKeepingFinishedRuns(this, stopped.error, stopped.itemIndex, results);
+	if (stopped) throw failureNamingRuns(this, stopped.error, stopped.itemIndex, ledger);
 	return [results];
 }
 
-/** A failing item stops the execution; runs that other items finished meanwhile are named so they can be collected. */
-function failureKeepingFinishedRuns(
-	ctx: IExecuteFunctions,
-	error: Error & IDataObject,
-	itemIndex: number,
-	results: INodeExecutionData[],
-) {
+/**
+ * A failing item stops the execution and n8n drops every other item's output:
+ * the error names each run this execution started that can still be collected.
+ */
+function failureNamingRuns(ctx: IExecuteFunctions, error: Error & IDataObject, itemIndex: number, ledger: RunLedger) {
 	const wrapped =
 		error instanceof NodeApiError || error instanceof NodeOperationError
 			? error
 			: new NodeOperationError(ctx.getNode(), error, { itemIndex });
-	const finished = results
-		.filter((item) => item && typeof item.json.runId === 'string' && item.json.status === 'succeeded')
-		.map((item) => item.json.runId as string);
-	if (finished.length > 0) {
+	const ownRun = (error.context as IDataObject | undefined)?.runId;
+	const others = ledger.collectable().filter((entry) => entry.runId !== ownRun);
+	if (others.length > 0) {
+		const list = others.map((entry) => `${entry.runId} (item ${entry.itemIndex}, ${entry.status})`).join(', ');
 		wrapped.description = [
 			wrapped.description,
-			`Runs that other items finished before the execution stopped: ${finished.join(', ')}. Collect them with the Get Run operation, or turn on Continue On Fail to keep every item's result.`,
+			`The execution stopped, so these runs it started were not delivered: ${list}. Collect them with the Get Run operation, or turn on Continue On Fail to keep every item's result.`,
 		]
 			.filter(Boolean)
 			.join(' ');

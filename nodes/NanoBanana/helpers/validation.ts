@@ -46,6 +46,14 @@ function isReferenceImageList(value: unknown): boolean {
 /** Commas separate URLs only where a new scheme follows, so URLs that contain commas survive. */
 const LIST_SEPARATOR = /\s*[\r\n]+\s*|\s*,\s*(?=[a-z][a-z0-9+.-]*:)/i;
 
+/** Splits text holding one URL per line, or URLs separated by commas, into URLs. */
+export function splitReferenceList(text: string): string[] {
+	return text
+		.split(LIST_SEPARATOR)
+		.map((url) => url.trim())
+		.filter(Boolean);
+}
+
 /**
  * Reference images arrive as the node's list of URL fields, or from an expression
  * as an array or as text with one URL per line or separated by commas.
@@ -61,7 +69,7 @@ export function checkReferenceImages(node: INode, itemIndex: number, value: unkn
 		if (typeof entry !== 'string') {
 			throw invalid(node, itemIndex, `A reference image is ${describeType(entry)}, not a URL`, 'Map a list of image URLs, or text with one URL per line or separated by commas.');
 		}
-		urls.push(...entry.split(LIST_SEPARATOR).map((url) => url.trim()).filter(Boolean));
+		urls.push(...splitReferenceList(entry));
 	};
 	entries.forEach(collect);
 
@@ -106,4 +114,16 @@ export function checkFieldName(node: INode, itemIndex: number, value: unknown): 
 		throw invalid(node, itemIndex, 'Put Output in Field is empty', 'Enter the name of the binary field for the image, for example data.');
 	}
 	return name;
+}
+
+/** A run ID typed in or mapped from an earlier output. */
+export function checkRunId(node: INode, itemIndex: number, value: unknown): string {
+	if (typeof value !== 'string') {
+		throw invalid(node, itemIndex, `The run ID is ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}, not text like run_2abc...`, 'Map the runId field of an earlier Generate output, e.g. {{ $json.runId }}.');
+	}
+	const runId = value.trim();
+	if (runId === '') {
+		throw invalid(node, itemIndex, 'The run ID is empty', 'Enter the ID of a run, e.g. map the runId field of an earlier Generate output.');
+	}
+	return runId;
 }

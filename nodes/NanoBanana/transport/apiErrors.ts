@@ -1,7 +1,8 @@
-import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 
-import { DASHBOARD_URL } from '../helpers/constants';
+import { DASHBOARD_URL, DEFAULT_BASE_URL } from '../helpers/constants';
+import type { RunExistence, RunFacts } from '../helpers/runErrors';
+import { runError } from '../helpers/runErrors';
 
 export interface ServerError {
 	message?: string;
@@ -47,7 +48,7 @@ function explain(httpCode: number, server: ServerError, runId?: string): Explana
 		case 402:
 			return {
 				message: 'Your Runbase balance is too low to start this run',
-				description: `Top up your balance at ${DASHBOARD_URL}, then run the workflow again. Nothing was charged for this item.${said}`,
+				description: `Top up your balance at ${DASHBOARD_URL}, then run the workflow again.${said}`,
 			};
 		case 403:
 			if (server.code === 'api_key_spend_limit_exceeded') {
@@ -65,12 +66,18 @@ function explain(httpCode: number, server: ServerError, runId?: string): Explana
 				message: runId ? `Runbase has no run with ID "${runId}"` : 'Runbase answered "not found"',
 				description: runId
 					? `Check the run ID. A run can only be read with a key of the account that created it.${said}`
-					: `Check the Base URL in the Runbase API credential (default https://runbase.net/api/v1).${said}`,
+					: `Check the Base URL in the Runbase API credential (default ${DEFAULT_BASE_URL}).${said}`,
 			};
 		case 429:
+			if (server.code === 'USAGE_EXCEEDED') {
+				return {
+					message: 'This Runbase API key has reached its usage cap (USAGE_EXCEEDED)',
+					description: `Waiting does not clear a usage cap, so the node did not retry. Raise the key's usage limit or your plan in ${DASHBOARD_URL}, or use another key in the credential.${said}`,
+				};
+			}
 			return {
 				message: 'Runbase kept rate limiting this API key',
-				description: `The node waited and retried several times. Lower the Concurrency option, set Requests per 10 Seconds to your key's limit, or spread the items over time.${said}`,
+				description: `Other workflows, n8n workers or apps probably use the same key. Set Requests per 10 Seconds to this workflow's share of the key's limit, give each n8n worker its own key, or raise Timeout.${said}`,
 			};
 		default:
 			return {
@@ -80,24 +87,26 @@ function explain(httpCode: number, server: ServerError, runId?: string): Explana
 	}
 }
 
-/** The NodeApiError for an HTTP answer from Runbase, with English text that says what to do. */
+/** The error for an HTTP answer from Runbase, with English text that says what to do and what became of the run. */
 export function runbaseApiError(
 	node: INode,
 	httpCode: number,
 	json: unknown,
-	context: { itemIndex: number; runId?: string; extraDescription?: string },
+	context: { itemIndex: number; existence: RunExistence; run?: RunFacts },
 ): NodeApiError {
 	const server = readServerError(json);
-	const { message, description } = explain(httpCode, server, context.runId);
-	const errorResponse: JsonObject = {
-		httpCode: String(httpCode),
-		...(server.code ? { code: server.code } : {}),
-		...(server.message ? { message: server.message } : {}),
-	};
-	return new NodeApiError(node, errorResponse, {
+	const { message, description } = explain(httpCode, server, context.run?.runId);
+	return runError(node, {
 		message,
-		description: [context.extraDescription, description].filter(Boolean).join(' '),
-		httpCode: String(httpCode),
+		detail: description,
+		existence: context.existence,
+		run: context.run,
 		itemIndex: context.itemIndex,
+		httpCode: String(httpCode),
+		response: {
+			httpCode: String(httpCode),
+			...(server.code ? { code: server.code } : {}),
+			...(server.message ? { message: server.message } : {}),
+		},
 	});
 }

@@ -1,121 +1,218 @@
 import { wait } from '../helpers/wait';
 
-interface Waiter {
-	priority: number;
-	resolve: (release: () => void) => void;
-	reject: (reason: unknown) => void;
+/** How a request granted by the budget was answered. */
+export type BudgetAnswer = { kind: 'accepted' } | { kind: 'rateLimited'; retryAfterMs?: number } | { kind: 'noAnswer' };
+
+/** A granted request: report its answer once it arrives. */
+export interface BudgetSlot {
+	answered(answer: BudgetAnswer): void;
 }
 
-/** A granted request; `answeredAt` stays unset while it is in flight. */
+export interface BudgetRequest {
+	/** Lower goes first when slots are scarce. */
+	priority: number;
+	/** The request gives up waiting at this time (epoch ms): `acquire` then resolves to `undefined`. */
+	deadline: number;
+	/** Withdraws this request alone, e.g. when its execution is cancelled. */
+	signal?: AbortSignal;
+}
+
+interface Waiter extends BudgetRequest {
+	resolve: (slot: BudgetSlot | undefined) => void;
+	reject: (reason: unknown) => void;
+	onAbort?: () => void;
+}
+
 interface Slot {
+	grantedAt: number;
+	/** Unset while the request is in flight. */
 	answeredAt?: number;
 }
 
-const MAX_BACKOFF_MS = 60_000;
+/** The longest pause one 429 can impose, whatever Retry-After says. */
+export const MAX_PAUSE_MS = 60_000;
+/** After a 429 the rate is multiplied by this (AIMD). */
+const DECREASE_FACTOR = 0.5;
+/** Pauses are stretched by up to this share, so clients turned away together come back apart. */
+const PAUSE_JITTER = 0.3;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
 const MAX_IDLE_MS = 30_000;
 
 /**
- * One request budget for every API call of an execution: Runbase counts creates
- * and polls together against one sliding window per key. Requests wait here for
- * a slot; when slots are scarce the most urgent request (lowest priority number)
- * goes first, and a 429 pauses everyone at once instead of each item on its own.
+ * The request budget of one API key. Runbase counts creates and polls together
+ * against one sliding window per key, so every request of every execution that
+ * uses the key waits here for a slot; when slots are scarce the most urgent
+ * request (lowest priority number) goes first.
  *
- * A slot counts from the moment its answer arrives, which is never earlier than
- * the moment Runbase counted the request, so network delays cannot make two
- * requests look closer together to Runbase than the window allows.
+ * Other processes and apps may use the same key, so the budget adapts (AIMD, as
+ * TCP does): a 429 halves the rate and pauses every request, at least until the
+ * window has cleared; each accepted answer then raises the rate a little, up to
+ * the ceiling. 429s for requests that were sent before the last decrease belong
+ * to the same event and count once. After a pause, requests are released evenly
+ * at the new rate for one window instead of all at once.
+ *
+ * A slot counts from the moment its answer arrives, never earlier than Runbase
+ * counted the request, so network delay cannot make requests look further apart
+ * to this budget than they were to Runbase.
  */
 export class RequestBudget {
+	private rate: number;
+
 	private slots: Slot[] = [];
 
 	private readonly waiters: Waiter[] = [];
 
 	private pausedUntil = 0;
 
-	private consecutiveRateLimits = 0;
+	private pacedUntil = 0;
+
+	private lastDecreaseAt = 0;
+
+	private lastGrantAt = 0;
 
 	private pumping = false;
 
 	private wakeUp?: AbortController;
 
 	constructor(
-		private readonly limit: number,
+		private ceiling: number,
 		private readonly windowMs: number,
-		private readonly signal?: AbortSignal,
-	) {}
+		private readonly random: () => number = Math.random,
+	) {
+		this.rate = ceiling;
+	}
 
-	/** Resolves when this request may be sent, with the function to call once it is answered. */
-	async acquire(priority: number): Promise<() => void> {
-		this.signal?.throwIfAborted();
-		const granted = new Promise<() => void>((resolve, reject) => {
-			const index = this.waiters.findIndex((waiter) => waiter.priority > priority);
-			const waiter = { priority, resolve, reject };
+	/** Requests this process may send per window right now. */
+	get limit(): number {
+		return Math.max(1, Math.floor(this.rate));
+	}
+
+	get waiting(): number {
+		return this.waiters.length;
+	}
+
+	setCeiling(ceiling: number): void {
+		this.ceiling = ceiling;
+		this.rate = Math.min(this.rate, ceiling);
+	}
+
+	/** True while less than half of the window is used and nothing waits: extra checks cost nobody anything. */
+	hasRoomToSpare(now = Date.now()): boolean {
+		this.forgetOldSlots(now);
+		return now >= this.pausedUntil && this.waiters.length === 0 && this.slots.length * 2 < this.limit;
+	}
+
+	/** Resolves with a slot when the request may be sent, or `undefined` once its deadline passed. */
+	async acquire(request: BudgetRequest): Promise<BudgetSlot | undefined> {
+		request.signal?.throwIfAborted();
+		const granted = new Promise<BudgetSlot | undefined>((resolve, reject) => {
+			const waiter: Waiter = { ...request, resolve, reject };
+			if (request.signal) {
+				waiter.onAbort = () => this.withdraw(waiter, request.signal?.reason);
+				request.signal.addEventListener('abort', waiter.onAbort, { once: true });
+			}
+			const index = this.waiters.findIndex((other) => other.priority > request.priority);
 			if (index === -1) this.waiters.push(waiter);
 			else this.waiters.splice(index, 0, waiter);
 		});
+		this.wakeUp?.abort();
 		void this.pump();
 		return await granted;
 	}
 
-	/** A 429 answer: hold every request for `retryAfterMs`, or back off exponentially without it. */
-	onRateLimited(retryAfterMs: number | undefined): void {
-		this.consecutiveRateLimits++;
-		const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (this.consecutiveRateLimits - 1));
-		const pause = retryAfterMs ?? backoff * (0.75 + Math.random() * 0.5);
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pause);
+	private withdraw(waiter: Waiter, reason: unknown): void {
+		const index = this.waiters.indexOf(waiter);
+		if (index !== -1) this.waiters.splice(index, 1);
+		waiter.reject(reason);
+		this.wakeUp?.abort();
 	}
 
-	onAccepted(): void {
-		this.consecutiveRateLimits = 0;
+	private settle(waiter: Waiter, slot: BudgetSlot | undefined): void {
+		if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
+		waiter.resolve(slot);
 	}
 
-	private nextSlotAt(now: number): number {
+	private answered(slot: Slot, answer: BudgetAnswer): void {
+		if (slot.answeredAt !== undefined) return;
+		const now = Date.now();
+		slot.answeredAt = now;
+		if (answer.kind === 'rateLimited') this.onRateLimited(slot, answer.retryAfterMs, now);
+		else if (answer.kind === 'accepted' && now >= this.pausedUntil) {
+			this.rate = Math.min(this.ceiling, this.rate + 1 / this.rate);
+		}
+		this.wakeUp?.abort();
+	}
+
+	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
+		const newEvent = slot.grantedAt >= this.lastDecreaseAt;
+		if (newEvent) {
+			this.rate = Math.max(1, this.rate * DECREASE_FACTOR);
+			this.lastDecreaseAt = now;
+		}
+		if (!newEvent && retryAfterMs === undefined) return;
+		// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
+		const pause = Math.min(MAX_PAUSE_MS, retryAfterMs ?? this.windowMs);
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * PAUSE_JITTER));
+		this.pacedUntil = this.pausedUntil + this.windowMs;
+	}
+
+	private forgetOldSlots(now: number): void {
 		this.slots = this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now);
-		if (this.slots.length < this.limit) return Math.max(now, this.pausedUntil);
-		const freedAt = this.slots
-			.map((slot) => (slot.answeredAt === undefined ? Infinity : slot.answeredAt + this.windowMs))
-			.sort((a, b) => a - b);
-		return Math.max(freedAt[this.slots.length - this.limit], this.pausedUntil);
 	}
 
-	private grant(waiter: Waiter): void {
-		const slot: Slot = {};
+	/** The earliest time the next request may go out. */
+	private nextSlotAt(now: number): number {
+		this.forgetOldSlots(now);
+		let at = Math.max(now, this.pausedUntil);
+		const limit = this.limit;
+		if (this.slots.length >= limit) {
+			const freedAt = this.slots
+				.map((slot) => (slot.answeredAt === undefined ? Infinity : slot.answeredAt + this.windowMs))
+				.sort((a, b) => a - b);
+			at = Math.max(at, freedAt[this.slots.length - limit]);
+		}
+		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / limit);
+		return at;
+	}
+
+	private grant(waiter: Waiter, now: number): void {
+		const slot: Slot = { grantedAt: now };
 		this.slots.push(slot);
-		waiter.resolve(() => {
-			if (slot.answeredAt !== undefined) return;
-			slot.answeredAt = Date.now();
-			this.wakeUp?.abort();
-		});
+		this.lastGrantAt = now;
+		this.settle(waiter, { answered: (answer) => this.answered(slot, answer) });
 	}
 
-	/** Sleeps until `ms` passed or an answer frees a slot, whichever comes first. */
-	private async sleep(ms: number): Promise<void> {
-		const wakeUp = new AbortController();
-		this.wakeUp = wakeUp;
-		const signal = this.signal ? AbortSignal.any([this.signal, wakeUp.signal]) : wakeUp.signal;
-		// Woken early or cancelled: either way the pump looks again; cancellation is raised below.
-		await wait(Math.min(ms, MAX_IDLE_MS), signal).catch(() => undefined);
-		this.wakeUp = undefined;
-		this.signal?.throwIfAborted();
-	}
-
+	/** Hands out slots in priority order; waiters whose deadline passed are told so. */
 	private async pump(): Promise<void> {
 		if (this.pumping) return;
 		this.pumping = true;
 		try {
 			while (this.waiters.length > 0) {
 				const now = Date.now();
+				for (const waiter of this.waiters.filter((candidate) => candidate.deadline <= now)) {
+					this.waiters.splice(this.waiters.indexOf(waiter), 1);
+					this.settle(waiter, undefined);
+				}
+				if (this.waiters.length === 0) break;
 				const slotAt = this.nextSlotAt(now);
 				if (slotAt > now) {
-					await this.sleep(slotAt - now);
+					const firstDeadline = Math.min(...this.waiters.map((waiter) => waiter.deadline));
+					await this.sleep(Math.min(slotAt, firstDeadline) - now);
 					continue;
 				}
-				this.grant(this.waiters.shift() as Waiter);
+				this.grant(this.waiters.shift() as Waiter, now);
 			}
-		} catch (error) {
-			for (const waiter of this.waiters.splice(0)) waiter.reject(error);
 		} finally {
 			this.pumping = false;
 		}
+	}
+
+	/** Sleeps until `ms` passed or something changed (an answer, a withdrawal, a new waiter). */
+	private async sleep(ms: number): Promise<void> {
+		const wakeUp = new AbortController();
+		this.wakeUp = wakeUp;
+		// Woken early is the point: the pump looks again either way.
+		await wait(Math.min(ms, MAX_IDLE_MS), wakeUp.signal).catch(() => undefined);
+		this.wakeUp = undefined;
 	}
 }

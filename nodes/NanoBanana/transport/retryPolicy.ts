@@ -1,39 +1,46 @@
 import type { ApiOutcome } from './apiRequest';
+import { readServerError } from './apiErrors';
 
 /** Connection errors that happen before the request left this machine: nothing reached Runbase. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-export const MAX_CREATE_ATTEMPTS = 6;
-export const MAX_POLL_ATTEMPTS = 8;
+/** A base URL that refuses connections is a setup problem: a few tries, not the whole Timeout. */
+export const MAX_UNREACHABLE_ATTEMPTS = 3;
 
 export function isRateLimited(outcome: ApiOutcome): boolean {
-	return outcome.ok && outcome.statusCode === 429;
+	return outcome.ok && outcome.statusCode === 429 && !isUsageCapped(outcome);
 }
 
-/** A create may be sent again only when Runbase certainly did not start a run. */
-export function isSafeToResendCreate(outcome: ApiOutcome): boolean {
-	return isRateLimited(outcome) || (!outcome.ok && NOT_SENT_CODES.has(outcome.code));
+/** 429 `USAGE_EXCEEDED` is a usage cap, not a momentary limit: waiting seconds does not clear it. */
+export function isUsageCapped(outcome: ApiOutcome): boolean {
+	return outcome.ok && outcome.statusCode === 429 && readServerError(outcome.json).code === 'USAGE_EXCEEDED';
+}
+
+/** The request certainly never reached Runbase. */
+export function wasNotSent(outcome: ApiOutcome): boolean {
+	return !outcome.ok && NOT_SENT_CODES.has(outcome.code);
 }
 
 /** A poll only reads, so any answer that may be temporary is worth another try. */
 export function isWorthRepolling(outcome: ApiOutcome): boolean {
 	if (!outcome.ok) return true;
-	if (outcome.statusCode === 429 || outcome.statusCode >= 500) return true;
+	if (isRateLimited(outcome) || outcome.statusCode >= 500) return true;
 	return outcome.statusCode < 300 && (outcome.json === undefined || typeof outcome.json !== 'object');
 }
 
-/** Exponential back-off with jitter: about 0.5 s, 1 s, 2 s, 4 s ... capped at 15 s. */
-export function backoffMs(attempt: number): number {
+/** Exponential back-off with jitter for attempt 1, 2, 3 ...: about 1 s, 2 s, 4 s ... capped at 15 s. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
 	const base = Math.min(15_000, 500 * 2 ** attempt);
-	return Math.round(base * (0.75 + Math.random() * 0.5));
+	return Math.round(base * (0.75 + random() * 0.5));
 }
 
-/** Reads Retry-After in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Record<string, unknown>): number | undefined {
+/** Reads Retry-After in seconds or as an HTTP date; anything else counts as absent. */
+export function retryAfterMs(headers: Record<string, unknown>, now = Date.now()): number | undefined {
 	const value = headers['retry-after'];
 	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	if (typeof value === 'string' && value.trim() === '') return undefined;
 	const seconds = Number(value);
 	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
 	const date = Date.parse(String(value));
-	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,218 +1,179 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { DASHBOARD_URL, MODEL_ID } from '../helpers/constants';
-import type { NanoBananaInput, RunbaseRun } from '../helpers/interfaces';
-import { withRunDetails } from '../helpers/runDetails';
+import type { RunbaseRun } from '../helpers/interfaces';
+import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
-import { readServerError, runbaseApiError } from './apiErrors';
-import type { ApiAnswer, ApiOutcome } from './apiRequest';
-import { apiRequest, CREDENTIAL_TYPE } from './apiRequest';
-import type { RequestBudget } from './requestBudget';
+import { runbaseApiError } from './apiErrors';
+import type { ApiOutcome } from './apiRequest';
+import { apiRequest } from './apiRequest';
+import type { Connection } from './connection';
+import type { BudgetAnswer, RequestBudget } from './requestBudget';
 import {
 	backoffMs,
 	isRateLimited,
-	isSafeToResendCreate,
+	isUsageCapped,
 	isWorthRepolling,
-	MAX_CREATE_ATTEMPTS,
-	MAX_POLL_ATTEMPTS,
+	MAX_UNREACHABLE_ATTEMPTS,
 	retryAfterMs,
+	wasNotSent,
 } from './retryPolicy';
-
-const DEFAULT_BASE_URL = 'https://runbase.net/api/v1';
+import { readRun } from './runAnswer';
 
 /** Creates always queue behind due polls: finishing a paid run matters more than starting the next. */
 const CREATE_PRIORITY_OFFSET = 1e15;
 
-/** Creates and reads runs through one shared request budget, with the retry rules of the README. */
+/** The limits of one item's request: whose it is, how long it may wait, how long one try may take. */
+export interface RequestLimits {
+	itemIndex: number;
+	/** The item's Timeout, as epoch ms: waiting for the budget or a Retry-After ends here. */
+	deadline: number;
+	timeoutMs: number;
+}
+
+/** A status check either read the run, or ran out of time; then `problem` says what the last try met. */
+export type PollResult = { run: RunbaseRun; problem?: undefined } | { run?: undefined; problem: string };
+
+const DEADLINE = Symbol('deadline');
+
+function budgetAnswer(outcome: ApiOutcome): BudgetAnswer {
+	if (isRateLimited(outcome)) return { kind: 'rateLimited', retryAfterMs: retryAfterMs((outcome as { headers: IDataObject }).headers) };
+	return outcome.ok ? { kind: 'accepted' } : { kind: 'noAnswer' };
+}
+
+function describeOutcome(outcome: ApiOutcome): string {
+	if (!outcome.ok) return `the connection failed (${outcome.code})`;
+	if (isRateLimited(outcome)) return 'Runbase answered 429 (rate limited)';
+	return `Runbase answered HTTP ${outcome.statusCode}`;
+}
+
+/**
+ * Creates and reads runs through the key's shared request budget. Nothing here
+ * gives up on a count of attempts: a create turned away with 429 and a status
+ * check of a paid run are both tried again until the item's deadline.
+ */
 export class RunbaseClient {
-	private constructor(
+	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly budget: RequestBudget,
-		readonly baseUrl: string,
-		private readonly apiKey: string,
+		private readonly connection: Connection,
 	) {}
 
-	static async connect(ctx: IExecuteFunctions, budget: RequestBudget): Promise<RunbaseClient> {
-		let credentials: { apiKey?: string; baseUrl?: string };
-		try {
-			credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-		} catch (error) {
-			throw new NodeOperationError(ctx.getNode(), 'No Runbase API credential is selected', {
-				description: `Open the node and choose or create a Runbase API credential under "Credential to connect with". (${error.message})`,
-			});
-		}
-		if (!credentials.apiKey) {
-			throw new NodeOperationError(ctx.getNode(), 'The Runbase API credential has no API key', {
-				description: 'Open the credential and paste your key from the Runbase dashboard (it starts with "sk-").',
-			});
-		}
-		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		return new RunbaseClient(ctx, budget, baseUrl, credentials.apiKey);
+	hasRoomToSpare(): boolean {
+		return this.budget.hasRoomToSpare();
 	}
 
-	async createRun(input: NanoBananaInput, itemIndex: number, timeoutMs: number): Promise<RunbaseRun> {
-		const body = { model: MODEL_ID, input: { ...input } };
-		for (let attempt = 1; ; attempt++) {
-			const outcome = await this.send('POST', '/runs', CREATE_PRIORITY_OFFSET + itemIndex, { body, timeoutMs });
-			if (isSafeToResendCreate(outcome) && attempt < MAX_CREATE_ATTEMPTS) {
-				if (!isRateLimited(outcome)) await wait(backoffMs(attempt), this.signal);
+	async createRun(body: IDataObject, limits: RequestLimits): Promise<RunbaseRun> {
+		const priority = CREATE_PRIORITY_OFFSET + Date.now();
+		const node = this.ctx.getNode();
+		const { itemIndex } = limits;
+		for (let unreachable = 0; ; ) {
+			const outcome = await this.send('POST', '/runs', priority, limits, body);
+			if (outcome === DEADLINE) {
+				throw runError(node, {
+					message: 'The run could not be started before the Timeout',
+					detail: "Runbase's rate limit for this key stayed busy, so the run was never sent. Raise Timeout, lower the number of items sent at once, or give this workflow its own key.",
+					existence: 'none',
+					itemIndex,
+				});
+			}
+			if (isRateLimited(outcome)) {
+				this.checkRetryAfterFits(outcome, limits, 'none');
 				continue;
 			}
-			if (!outcome.ok) throw this.createNotAnswered(outcome.code, outcome.message, itemIndex);
+			if (wasNotSent(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
+				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.signal);
+				continue;
+			}
+			if (!outcome.ok) {
+				const notSent = wasNotSent(outcome);
+				throw runError(node, {
+					message: notSent ? `Could not reach Runbase at ${this.connection.baseUrl}` : 'The connection to Runbase broke while starting the run',
+					detail: notSent
+						? `Check the Base URL in the Runbase API credential and this server's internet access. (${this.connection.redact(outcome.message)})`
+						: `(${this.connection.redact(outcome.message)})`,
+					existence: notSent ? 'none' : 'unknown',
+					itemIndex,
+					response: { networkError: outcome.code },
+				});
+			}
 			if (outcome.statusCode >= 300) {
 				// A failed start may still name the run it created: keep that id so the run is not lost.
 				const seenId = (outcome.json as { id?: unknown } | undefined)?.id;
-				const runId = typeof seenId === 'string' && seenId !== '' ? seenId : undefined;
-				const mayHaveStarted = runId
-					? `A run may have started: Runbase named run ${runId} in its answer. Check it with the Get Run operation before running this item again.`
-					: `A run may have started anyway: check ${DASHBOARD_URL} before running this item again.`;
-				throw withRunDetails(
-					runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
-						itemIndex,
-						extraDescription: outcome.statusCode >= 500 ? mayHaveStarted : undefined,
-					}),
-					{ runId },
-				);
+				const runId = typeof seenId === 'string' && seenId !== '' ? this.connection.redact(seenId) : undefined;
+				const mayHaveStarted = outcome.statusCode >= 500 || runId !== undefined;
+				throw runbaseApiError(node, outcome.statusCode, this.connection.redactJson(outcome.json), {
+					itemIndex,
+					existence: runId ? 'exists' : mayHaveStarted ? 'unknown' : 'none',
+					run: { runId },
+				});
 			}
-			return this.readRun(outcome, itemIndex, undefined);
+			return readRun(node, outcome, itemIndex, undefined, this.connection);
 		}
 	}
 
-	async getRun(
-		runId: string,
-		itemIndex: number,
-		options: { timeoutMs: number; priority: number; deadline: number },
-	): Promise<RunbaseRun> {
+	/** Reads a run, trying again through 429s, 5xx answers and broken connections until the deadline. */
+	async getRun(runId: string, limits: RequestLimits & { priority: number }): Promise<PollResult> {
+		const node = this.ctx.getNode();
 		const path = `/runs/${encodeURIComponent(runId)}`;
-		for (let attempt = 1; ; attempt++) {
-			const outcome = await this.send('GET', path, options.priority, { timeoutMs: options.timeoutMs });
-			if (isWorthRepolling(outcome) && attempt < MAX_POLL_ATTEMPTS) {
-				const pause = isRateLimited(outcome) ? 0 : backoffMs(attempt);
-				if (Date.now() + pause < options.deadline) {
-					await wait(pause, this.signal);
-					continue;
+		let problem = 'no answer arrived in time';
+		for (let failures = 0; ; ) {
+			const outcome = await this.send('GET', path, limits.priority, limits);
+			if (outcome === DEADLINE) return { problem };
+			if (isUsageCapped(outcome) || !isWorthRepolling(outcome)) {
+				if (outcome.ok && outcome.statusCode >= 300) {
+					throw runbaseApiError(node, outcome.statusCode, this.connection.redactJson(outcome.json), {
+						itemIndex: limits.itemIndex,
+						existence: outcome.statusCode === 404 ? 'notFound' : 'exists',
+						run: { runId },
+					});
 				}
+				return { run: readRun(node, outcome as Exclude<ApiOutcome, { ok: false }>, limits.itemIndex, runId, this.connection) };
 			}
-			if (!outcome.ok) {
-				throw withRunDetails(
-					this.apiFailure(
-						`Lost the connection to Runbase while checking run ${runId}`,
-						`The run was started and may still finish: collect it later with the Get Run operation and run ID ${runId}. (${this.redact(outcome.message)})`,
-						outcome.code,
-						itemIndex,
-					),
-					{ runId },
-				);
+			problem = describeOutcome(outcome);
+			if (isRateLimited(outcome)) {
+				this.checkRetryAfterFits(outcome, limits, 'exists', runId);
+				continue;
 			}
-			if (outcome.statusCode >= 300) {
-				throw withRunDetails(
-					runbaseApiError(this.ctx.getNode(), outcome.statusCode, this.redacted(outcome.json), {
-						itemIndex,
-						runId,
-						extraDescription:
-							outcome.statusCode === 404
-								? undefined
-								: `Run ${runId} was started: collect it later with the Get Run operation.`,
-					}),
-					{ runId },
-				);
-			}
-			return this.readRun(outcome, itemIndex, runId);
+			const pause = Math.min(backoffMs(++failures), limits.deadline - Date.now());
+			if (pause <= 0) return { problem };
+			await wait(pause, this.signal);
 		}
 	}
 
-	/** One request through the shared budget; its slot is counted from the moment the answer arrives. */
-	private async send(
-		method: IHttpRequestMethods,
-		path: string,
-		priority: number,
-		options: { body?: IDataObject; timeoutMs: number },
-	): Promise<ApiOutcome> {
-		const answered = await this.budget.acquire(priority);
-		try {
-			const outcome = await apiRequest(this.ctx, this.baseUrl, method, path, options);
-			this.noteRateLimit(outcome);
-			return outcome;
-		} finally {
-			answered();
-		}
-	}
-
-	/** Removes the API key from any text that may end up in an error or the output. */
-	private redact(text: string): string {
-		return this.apiKey.length >= 4 ? text.split(this.apiKey).join('[api key]') : text;
-	}
-
-	private redacted(json: unknown): unknown {
-		return json === undefined ? undefined : JSON.parse(this.redact(JSON.stringify(json)));
+	/** A Retry-After that ends past the item's deadline ends the item now, instead of after a useless wait. */
+	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, existence: 'none' | 'exists', runId?: string) {
+		const retryAfter = retryAfterMs((outcome as { headers: IDataObject }).headers);
+		if (retryAfter === undefined || Date.now() + retryAfter <= limits.deadline) return;
+		throw runError(this.ctx.getNode(), {
+			message: `Runbase asked to wait ${Math.ceil(retryAfter / 1000)} seconds, longer than this item's Timeout allows`,
+			detail: `Runbase rate limited this key (429) with Retry-After ${Math.ceil(retryAfter / 1000)} s. Raise Timeout, or spread the workflows that use this key over time.`,
+			existence,
+			run: { runId },
+			itemIndex: limits.itemIndex,
+			httpCode: '429',
+		});
 	}
 
 	private get signal() {
 		return this.ctx.getExecutionCancelSignal();
 	}
 
-	private noteRateLimit(outcome: ApiOutcome): void {
-		if (isRateLimited(outcome)) {
-			this.budget.onRateLimited(retryAfterMs((outcome as ApiAnswer).headers));
-		} else if (outcome.ok) {
-			this.budget.onAccepted();
+	/** One request through the key's budget; its slot is counted from the moment the answer arrives. */
+	private async send(
+		method: IHttpRequestMethods,
+		path: string,
+		priority: number,
+		limits: RequestLimits,
+		body?: IDataObject,
+	): Promise<ApiOutcome | typeof DEADLINE> {
+		const slot = await this.budget.acquire({ priority, deadline: limits.deadline, signal: this.signal });
+		if (!slot) return DEADLINE;
+		let outcome: ApiOutcome = { ok: false, code: 'CANCELLED', message: 'The execution was cancelled' };
+		try {
+			outcome = await apiRequest(this.ctx, this.connection.baseUrl, method, path, { body, timeoutMs: limits.timeoutMs });
+			return outcome;
+		} finally {
+			slot.answered(budgetAnswer(outcome));
 		}
-	}
-
-	/** Checks a 2xx answer really describes a run; anything else is reported, never guessed. */
-	private readRun(answer: ApiAnswer, itemIndex: number, runId: string | undefined): RunbaseRun {
-		const what = runId ? `about run ${runId}` : 'when starting the run';
-		const mayHaveStarted = runId
-			? `Collect the run later with the Get Run operation and run ID ${runId}.`
-			: `A run may have started: check ${DASHBOARD_URL} before running this item again.`;
-		const json = answer.json as Partial<RunbaseRun> | undefined;
-		let problem: string | undefined;
-		if (answer.notJson !== undefined) {
-			problem = `Runbase's answer ${what} was not JSON. It began with: ${this.redact(answer.notJson).slice(0, 120)}`;
-		} else if (!json || typeof json !== 'object' || Array.isArray(json)) {
-			problem = `Runbase's answer ${what} was empty or not an object`;
-		} else if (json.error !== undefined && json.id === undefined) {
-			const server = readServerError(json);
-			problem = `Runbase answered with an error ${what}: ${this.redact(server.message ?? server.code ?? 'no details')}`;
-		} else if (typeof json.id !== 'string' || json.id === '') {
-			problem = `Runbase's answer ${what} has no run ID`;
-		} else if (typeof json.status !== 'string') {
-			problem = `Runbase's answer ${what} has no status`;
-		}
-		if (problem) {
-			throw withRunDetails(
-				this.apiFailure(problem, mayHaveStarted, String(answer.statusCode), itemIndex),
-				{ runId },
-			);
-		}
-		// Every text from Runbase reaches the output or an error from here, so the key is removed once.
-		return this.redacted(json) as RunbaseRun;
-	}
-
-	private createNotAnswered(code: string, message: string, itemIndex: number): NodeApiError {
-		if (isSafeToResendCreate({ ok: false, code, message })) {
-			return this.apiFailure(
-				`Could not reach Runbase at ${this.baseUrl}`,
-				`No run was started. Check the Base URL in the Runbase API credential and this server's internet access. (${this.redact(message)})`,
-				code,
-				itemIndex,
-			);
-		}
-		return this.apiFailure(
-			'The connection to Runbase broke while starting the run',
-			`A run may have started and been charged. It was not sent again so you do not pay twice: check ${DASHBOARD_URL} before running this item again. (${this.redact(message)})`,
-			code,
-			itemIndex,
-		);
-	}
-
-	private apiFailure(message: string, description: string, code: string, itemIndex: number) {
-		// `code` is kept under another key: n8n would swap the message for a generic one.
-		return new NodeApiError(this.ctx.getNode(), { message, networkError: code } as JsonObject, {
-			message,
-			description,
-			itemIndex,
-		});
 	}
 }

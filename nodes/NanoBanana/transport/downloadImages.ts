@@ -1,11 +1,10 @@
-import type { IBinaryKeyData, IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import type { IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 
-import { backoffMs } from '../transport/retryPolicy';
-import { binaryPropertyFor, imageFileName, sniffImageType } from './imageFiles';
-import type { RunSettings } from './interfaces';
-import { withRunDetails } from './runDetails';
-import { wait } from './wait';
+import { binaryPropertyFor, imageFileName, sniffImageType } from '../helpers/imageFiles';
+import type { RunSettings } from '../helpers/interfaces';
+import { runError } from '../helpers/runErrors';
+import { wait } from '../helpers/wait';
+import { backoffMs } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
 
@@ -24,51 +23,59 @@ class DownloadProblem {
 
 type ImageStream = AsyncIterable<Buffer> & { destroy?: () => void };
 
+/** The finished run whose images are fetched, and the item they belong to. */
+export interface DownloadJob {
+	runId: string;
+	urls: string[];
+	itemIndex: number;
+	settings: RunSettings;
+}
+
 /**
  * Downloads the images of a finished run into n8n binary data, one at a time so
  * memory holds at most one image per item. The request goes to the image host
  * without credentials: the API key is only ever sent to the API.
  */
-export async function downloadImages(
-	ctx: IExecuteFunctions,
-	runId: string,
-	urls: string[],
-	itemIndex: number,
-	settings: RunSettings,
-): Promise<IBinaryKeyData> {
+export async function downloadImages(ctx: IExecuteFunctions, job: DownloadJob): Promise<IBinaryKeyData> {
 	const binary: IBinaryKeyData = {};
-	for (const [index, url] of urls.entries()) {
-		const image = await downloadWithRetries(ctx, url, settings, runId, urls, itemIndex);
-		binary[binaryPropertyFor(settings.binaryPropertyName, index)] =
-			await ctx.helpers.prepareBinaryData(image.data, imageFileName(runId, index, image.mimeType), image.mimeType);
+	for (const [index, url] of job.urls.entries()) {
+		const image = await downloadWithRetries(ctx, url, job);
+		const fileName = imageFileName(job.runId, index, image.mimeType);
+		try {
+			binary[binaryPropertyFor(job.settings.binaryPropertyName, index)] = await ctx.helpers.prepareBinaryData(
+				image.data,
+				fileName,
+				image.mimeType,
+			);
+		} catch (error) {
+			throw failedDownload(ctx, job, `n8n could not store the image (${error.message})`, 'Check the free space and the binary data settings of your n8n instance.');
+		}
 	}
 	return binary;
 }
 
-async function downloadWithRetries(
-	ctx: IExecuteFunctions,
-	url: string,
-	settings: RunSettings,
-	runId: string,
-	urls: string[],
-	itemIndex: number,
-): Promise<Downloaded> {
+function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string, advice: string) {
+	return runError(ctx.getNode(), {
+		message: `Run ${job.runId} succeeded, but downloading its image failed`,
+		detail: `${reason}. ${advice}`,
+		existence: 'exists',
+		run: { runId: job.runId, status: 'succeeded', urls: job.urls },
+		itemIndex: job.itemIndex,
+		response: { reason },
+	});
+}
+
+async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: DownloadJob): Promise<Downloaded> {
 	const signal = ctx.getExecutionCancelSignal();
 	for (let attempt = 1; ; attempt++) {
-		const result = await downloadOnce(ctx, url, settings, signal);
+		const result = await downloadOnce(ctx, url, job.settings, signal);
 		if (!(result instanceof DownloadProblem)) return result;
 		signal?.throwIfAborted();
 		if (result.transient && attempt < MAX_ATTEMPTS) {
 			await wait(backoffMs(attempt), signal);
 			continue;
 		}
-		const message = `Run ${runId} succeeded, but downloading its image failed`;
-		const error = new NodeApiError(ctx.getNode(), { message, reason: result.reason } as JsonObject, {
-			message,
-			description: `${result.reason}. The image is paid for and still at ${url}: open it there, or collect it later with the Get Run operation and run ID ${runId}. If the network is slow, raise Download Timeout in the options.`,
-			itemIndex,
-		});
-		throw withRunDetails(error, { runId, status: 'succeeded', urls });
+		throw failedDownload(ctx, job, result.reason, 'If the network is slow, raise Download Timeout in the options.');
 	}
 }
 

@@ -1,0 +1,13 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { RunSettings } from '../helpers/interfaces';
+import type { ItemJob } from '../lifecycle/itemJob';
+
+/**
+ * An operation checks an item's parameters without any request (`prepare`), so
+ * bad input fails before money is spent, then runs it (`execute`).
+ */
+export interface Operation<Prepared extends { settings: RunSettings }> {
+	prepare(ctx: IExecuteFunctions, itemIndex: number): Prepared;
+	execute(job: ItemJob, prepared: Prepared): Promise<INodeExecutionData>;
+}

@@ -1,0 +1,54 @@
+import type { RunbaseRun } from '../helpers/interfaces';
+
+/** Only recent runs count: Runbase's speed changes over a day. */
+const MAX_SAMPLES = 50;
+/** With budget to spare the first check comes at the median and tight checks follow; otherwise later, so it rarely misses. */
+const EAGER_QUANTILE = 0.5;
+const PATIENT_QUANTILE = 0.8;
+const MARGIN_MS = 150;
+
+/**
+ * Learns how long runs of one model take, so each new run is first checked when
+ * it is likely done instead of on a fixed timer.
+ */
+export class CompletionEstimator {
+	private readonly durationsMs: number[] = [];
+
+	/** Expected time from creation to a finished run, in milliseconds; `priorMs` until a run has finished. */
+	expectedMs(priorMs: number, eager = false): number {
+		if (this.durationsMs.length === 0) return priorMs;
+		const sorted = [...this.durationsMs].sort((a, b) => a - b);
+		const quantile = eager ? EAGER_QUANTILE : PATIENT_QUANTILE;
+		const index = Math.min(sorted.length - 1, Math.floor(sorted.length * quantile));
+		return sorted[index] + MARGIN_MS;
+	}
+
+	/**
+	 * Records a finished run. Runbase's own timestamps are preferred: they measure
+	 * generation alone, free of clock skew and of time spent waiting for the budget.
+	 */
+	record(run: RunbaseRun, observedMs: number): void {
+		const created = Date.parse(run.createdAt ?? '');
+		const completed = Date.parse(run.completedAt ?? '');
+		const serverMs = completed - created;
+		this.durationsMs.push(Number.isFinite(serverMs) && serverMs > 0 ? serverMs : observedMs);
+		if (this.durationsMs.length > MAX_SAMPLES) this.durationsMs.shift();
+	}
+}
+
+/** One estimator per model (and resolution), shared by every execution of this n8n process. */
+const estimators = new Map<string, CompletionEstimator>();
+
+export function estimatorFor(modelKey: string): CompletionEstimator {
+	let estimator = estimators.get(modelKey);
+	if (!estimator) {
+		estimator = new CompletionEstimator();
+		estimators.set(modelKey, estimator);
+	}
+	return estimator;
+}
+
+/** Forgets every learned duration: a fresh process, for tests. */
+export function clearLearnedDurations(): void {
+	estimators.clear();
+}

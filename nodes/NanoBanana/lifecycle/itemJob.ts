@@ -1,0 +1,17 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { RunSettings } from '../helpers/interfaces';
+import type { RunbaseClient } from '../transport/runbaseClient';
+import type { RunLedger } from './runLedger';
+
+/** Everything one item's work needs, built once by the router and passed down whole. */
+export interface ItemJob {
+	ctx: IExecuteFunctions;
+	itemIndex: number;
+	settings: RunSettings;
+	client: RunbaseClient;
+	ledger: RunLedger;
+	startedAt: number;
+	/** The item's Timeout as epoch ms: every wait of this item ends here. */
+	deadline: number;
+}

@@ -1,0 +1,64 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { SLOWEST_POLL_MS } from '../helpers/constants';
+import type { RunbaseRun } from '../helpers/interfaces';
+import { runFailedError, withRunFacts } from '../helpers/runErrors';
+import { wait } from '../helpers/wait';
+import type { ItemJob } from './itemJob';
+
+const TERMINAL = new Set(['succeeded', 'failed']);
+/** With budget to spare, a run past its expected finish is checked this often at first. */
+const TIGHT_POLL_MS = 500;
+
+export function isFinished(run: RunbaseRun): boolean {
+	return TERMINAL.has(run.status);
+}
+
+/**
+ * The next check after `misses` checks found the run unfinished: tight at first
+ * (tighter while the key's budget has room to spare), slower for long runs.
+ */
+export function nextCheckDelayMs(misses: number, pollIntervalMs: number, roomToSpare = false): number {
+	const base = roomToSpare ? Math.min(pollIntervalMs, TIGHT_POLL_MS) : pollIntervalMs;
+	const growth = Math.max(0, misses - 3);
+	return Math.min(Math.max(base, SLOWEST_POLL_MS), base * 1.5 ** growth);
+}
+
+/**
+ * Polls a run until it succeeds, fails or the item's deadline passes. The caller
+ * picks the first check (when the run is likely done); the request budget orders
+ * checks of many runs by how overdue they are.
+ */
+export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: number): Promise<RunbaseRun> {
+	const { ctx, client, settings, deadline, itemIndex } = job;
+	const signal = ctx.getExecutionCancelSignal();
+	let due = firstCheckAt;
+	let lastStatus = 'pending';
+	let lastProblem: string | undefined;
+	for (let misses = 0; ; misses++) {
+		due = Math.min(due, deadline);
+		await wait(due - Date.now(), signal);
+		const result = await client.getRun(runId, { itemIndex, deadline, timeoutMs: settings.requestTimeoutMs, priority: due });
+		if (!result.run) {
+			lastProblem = result.problem;
+			break;
+		}
+		const run = result.run;
+		lastStatus = run.status;
+		job.ledger.recordStatus(runId, run.status);
+		if (run.status === 'succeeded') return run;
+		if (run.status === 'failed') throw runFailedError(ctx.getNode(), run, itemIndex);
+		if (Date.now() >= deadline) break;
+		due = Date.now() + nextCheckDelayMs(misses + 1, settings.pollIntervalMs, client.hasRoomToSpare());
+	}
+	const seconds = Math.round(settings.timeoutMs / 1000);
+	const unusual = ['pending', 'processing'].includes(lastStatus) ? '' : ' (a status this node does not know)';
+	const problem = lastProblem ? ` The last status check failed: ${lastProblem}.` : '';
+	throw withRunFacts(
+		new NodeOperationError(ctx.getNode(), `Run ${runId} did not finish within ${seconds} seconds`, {
+			description: `Its last status was "${lastStatus}"${unusual}.${problem} The run may still finish and is paid for: collect it later with the Get Run operation and run ID ${runId}, or raise Timeout in the node's options.`,
+			itemIndex,
+		}),
+		{ runId, status: lastStatus },
+	);
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+
+import { RATE_LIMIT_WINDOW_MS } from '../helpers/constants';
+import { RequestBudget } from './requestBudget';
+
+interface Entry {
+	budget: RequestBudget;
+	/** The Requests per 10 Seconds of every execution using the key now; the lowest one applies. */
+	ceilings: number[];
+	lastReleasedAt: number;
+}
+
+/** One budget per API key and base URL, shared by every execution of this n8n process. */
+const budgets = new Map<string, Entry>();
+
+/** The registry never holds the key itself, only a hash of it with the base URL. */
+function entryKey(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+}
+
+/** A key's budget is dropped once no execution uses it and its window is over: memory stays flat. */
+function dropIdleEntries(now: number): void {
+	for (const [key, entry] of budgets) {
+		if (entry.ceilings.length === 0 && entry.budget.waiting === 0 && now - entry.lastReleasedAt > RATE_LIMIT_WINDOW_MS) {
+			budgets.delete(key);
+		}
+	}
+}
+
+export interface BudgetLease {
+	budget: RequestBudget;
+	/** Call once when the execution no longer sends requests. */
+	release(): void;
+}
+
+/** The shared budget for this key, held until `release`. */
+export function leaseBudget(baseUrl: string, apiKey: string, ceiling: number): BudgetLease {
+	const now = Date.now();
+	dropIdleEntries(now);
+	const key = entryKey(baseUrl, apiKey);
+	let entry = budgets.get(key);
+	if (!entry) {
+		entry = { budget: new RequestBudget(ceiling, RATE_LIMIT_WINDOW_MS), ceilings: [], lastReleasedAt: now };
+		budgets.set(key, entry);
+	}
+	const held = entry;
+	held.ceilings.push(ceiling);
+	held.budget.setCeiling(Math.min(...held.ceilings));
+	let released = false;
+	return {
+		budget: held.budget,
+		release: () => {
+			if (released) return;
+			released = true;
+			held.ceilings.splice(held.ceilings.indexOf(ceiling), 1);
+			held.lastReleasedAt = Date.now();
+			if (held.ceilings.length > 0) held.budget.setCeiling(Math.min(...held.ceilings));
+		},
+	};
+}
+
+/** How many keys have a budget now (for tests of the memory bound). */
+export function budgetCount(): number {
+	return budgets.size;
+}
+
+/** Forgets every budget: a fresh process, for tests. */
+export function clearBudgets(): void {
+	budgets.clear();
+}

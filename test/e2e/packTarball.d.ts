@@ -1,2 +1,0 @@
-export function packTarball(): string;
-export const REPO_ROOT: string;

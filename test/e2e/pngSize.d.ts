@@ -1,1 +1,0 @@
-export function imageSize(buffer: Buffer): { width: number; height: number } | undefined;

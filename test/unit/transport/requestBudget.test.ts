@@ -1,0 +1,132 @@
+import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
+import type { BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
+
+const far = () => Date.now() + 60_000;
+const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const noJitter = () => 0;
+
+/** Asks for `count` slots at once and records the order and time they are granted. */
+function request(budget: RequestBudget, priorities: number[]) {
+	const granted: Array<{ priority: number; at: number; slot: BudgetSlot }> = [];
+	const done = Promise.all(
+		priorities.map(async (priority) => {
+			const slot = await budget.acquire({ priority, deadline: far() });
+			if (slot) granted.push({ priority, at: Date.now(), slot });
+		}),
+	);
+	return { granted, done };
+}
+
+test('grants up to the limit at once, then one slot per answer that leaves the window', async () => {
+	const budget = new RequestBudget(3, 300, noJitter);
+	const start = Date.now();
+	const { granted, done } = request(budget, [1, 2, 3, 4]);
+	await sleep(50);
+	expect(granted.map((grant) => grant.priority)).toEqual([1, 2, 3]);
+	granted[0].slot.answered({ kind: 'accepted' });
+	await done;
+	// The fourth waited until the first answer was a whole window old.
+	expect(granted[3].at - start).toBeGreaterThanOrEqual(300);
+});
+
+test('when slots are scarce the lowest priority number goes first', async () => {
+	const budget = new RequestBudget(1, 100, noJitter);
+	const first = await budget.acquire({ priority: 0, deadline: far() });
+	const { granted, done } = request(budget, [30, 10, 20]);
+	await sleep(20);
+	first?.answered({ kind: 'accepted' });
+	for (let i = 0; i < 3; i++) {
+		await sleep(130);
+		granted[i]?.slot.answered({ kind: 'accepted' });
+	}
+	await done;
+	expect(granted.map((grant) => grant.priority)).toEqual([10, 20, 30]);
+});
+
+test('a request still in flight holds its slot however long it takes', async () => {
+	const budget = new RequestBudget(1, 50, noJitter);
+	await budget.acquire({ priority: 0, deadline: far() });
+	const second = budget.acquire({ priority: 0, deadline: Date.now() + 200 });
+	await expect(second).resolves.toBeUndefined();
+});
+
+test('a waiter whose deadline passes gets no slot, and the others are not disturbed', async () => {
+	const budget = new RequestBudget(1, 10_000, noJitter);
+	const held = await budget.acquire({ priority: 0, deadline: far() });
+	const early = budget.acquire({ priority: 1, deadline: Date.now() + 100 });
+	const late = budget.acquire({ priority: 2, deadline: Date.now() + 5_000 });
+	await expect(early).resolves.toBeUndefined();
+	held?.answered({ kind: 'noAnswer' });
+	expect(budget.waiting).toBe(1);
+	void late;
+});
+
+test('cancelling one request withdraws it alone', async () => {
+	const budget = new RequestBudget(1, 200, noJitter);
+	const held = await budget.acquire({ priority: 0, deadline: far() });
+	const controller = new AbortController();
+	const cancelled = budget.acquire({ priority: 1, deadline: far(), signal: controller.signal });
+	const other = budget.acquire({ priority: 2, deadline: far() });
+	controller.abort(new Error('cancelled'));
+	await expect(cancelled).rejects.toThrow('cancelled');
+	held?.answered({ kind: 'accepted' });
+	await expect(other).resolves.toBeDefined();
+});
+
+test('a 429 with Retry-After pauses every request for that long and halves the rate', async () => {
+	const budget = new RequestBudget(10, 1000, noJitter);
+	const slot = await budget.acquire({ priority: 0, deadline: far() });
+	slot?.answered({ kind: 'rateLimited', retryAfterMs: 300 });
+	expect(budget.limit).toBe(5);
+	const asked = Date.now();
+	await budget.acquire({ priority: 0, deadline: far() });
+	expect(Date.now() - asked).toBeGreaterThanOrEqual(290);
+});
+
+test('a 429 without Retry-After pauses until the window has cleared', async () => {
+	const budget = new RequestBudget(10, 400, noJitter);
+	const slot = await budget.acquire({ priority: 0, deadline: far() });
+	const answeredAt = Date.now();
+	slot?.answered({ kind: 'rateLimited' });
+	await budget.acquire({ priority: 0, deadline: far() });
+	expect(Date.now() - answeredAt).toBeGreaterThanOrEqual(390);
+});
+
+test('429s of requests sent before the last decrease count as one event', async () => {
+	const budget = new RequestBudget(16, 1000, noJitter);
+	const slots = await Promise.all(Array.from({ length: 7 }, async () => await budget.acquire({ priority: 0, deadline: far() })));
+	for (const slot of slots) slot?.answered({ kind: 'rateLimited', retryAfterMs: 100 });
+	expect(budget.limit).toBe(8);
+});
+
+test('after a pause requests are released evenly at the new rate, not all at once', async () => {
+	const budget = new RequestBudget(8, 400, noJitter);
+	const slot = await budget.acquire({ priority: 0, deadline: far() });
+	slot?.answered({ kind: 'rateLimited', retryAfterMs: 50 });
+	const { granted, done } = request(budget, [1, 2, 3]);
+	await done;
+	// Rate 4 per 400 ms: one grant every 100 ms.
+	expect(granted[1].at - granted[0].at).toBeGreaterThanOrEqual(90);
+	expect(granted[2].at - granted[1].at).toBeGreaterThanOrEqual(90);
+});
+
+test('accepted answers raise the rate again, up to the ceiling', async () => {
+	const budget = new RequestBudget(4, 50, noJitter);
+	const slot = await budget.acquire({ priority: 0, deadline: far() });
+	slot?.answered({ kind: 'rateLimited', retryAfterMs: 0 });
+	expect(budget.limit).toBe(2);
+	for (let i = 0; i < 40; i++) {
+		const next = await budget.acquire({ priority: 0, deadline: far() });
+		next?.answered({ kind: 'accepted' });
+	}
+	expect(budget.limit).toBe(4);
+});
+
+test('room to spare: true while less than half of the window is used', async () => {
+	const budget = new RequestBudget(4, 1000, noJitter);
+	expect(budget.hasRoomToSpare()).toBe(true);
+	await budget.acquire({ priority: 0, deadline: far() });
+	expect(budget.hasRoomToSpare()).toBe(true);
+	await budget.acquire({ priority: 0, deadline: far() });
+	expect(budget.hasRoomToSpare()).toBe(false);
+});

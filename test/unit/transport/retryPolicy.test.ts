@@ -1,0 +1,60 @@
+import type { ApiOutcome } from '../../../nodes/NanoBanana/transport/apiRequest';
+import {
+	backoffMs,
+	isRateLimited,
+	isUsageCapped,
+	isWorthRepolling,
+	retryAfterMs,
+	wasNotSent,
+} from '../../../nodes/NanoBanana/transport/retryPolicy';
+
+const answer = (statusCode: number, json: unknown = {}): ApiOutcome => ({ ok: true, statusCode, headers: {}, json });
+
+describe('retryAfterMs', () => {
+	const now = Date.parse('2026-11-25T10:00:00Z');
+	test.each([
+		['seconds', '3', 3000],
+		['a number', 2, 2000],
+		['fractions', '0.5', 500],
+		['zero', '0', 0],
+		['an HTTP date', 'Wed, 25 Nov 2026 10:00:07 GMT', 7000],
+		['a date in the past', 'Wed, 25 Nov 2026 09:00:00 GMT', 0],
+	])('reads %s', (_, value, expected) => {
+		expect(retryAfterMs({ 'retry-after': value }, now)).toBe(expected);
+	});
+	test.each([['missing', undefined], ['empty', ''], ['garbage', 'soon'], ['an object', { s: 1 }]])('treats %s as absent', (_, value) => {
+		expect(retryAfterMs({ 'retry-after': value }, now)).toBeUndefined();
+	});
+});
+
+test('back-off starts near 1 s and doubles, capped at 15 s', () => {
+	expect(backoffMs(1, () => 0.5)).toBe(1000);
+	expect(backoffMs(2, () => 0.5)).toBe(2000);
+	expect(backoffMs(10, () => 0.5)).toBe(15_000);
+	expect(backoffMs(1, () => 0)).toBe(750);
+	expect(backoffMs(1, () => 1)).toBe(1250);
+});
+
+test('USAGE_EXCEEDED is a usage cap, not a rate limit', () => {
+	const cap = answer(429, { error: { message: 'Usage limit', code: 'USAGE_EXCEEDED' } });
+	const limit = answer(429, { error: { message: 'Rate limit exceeded', code: 'RATE_LIMITED' } });
+	expect(isUsageCapped(cap)).toBe(true);
+	expect(isRateLimited(cap)).toBe(false);
+	expect(isWorthRepolling(cap)).toBe(false);
+	expect(isRateLimited(limit)).toBe(true);
+	expect(isWorthRepolling(limit)).toBe(true);
+});
+
+test('only connection errors before sending count as not sent', () => {
+	expect(wasNotSent({ ok: false, code: 'ECONNREFUSED', message: '' })).toBe(true);
+	expect(wasNotSent({ ok: false, code: 'ECONNRESET', message: '' })).toBe(false);
+	expect(wasNotSent(answer(429))).toBe(false);
+});
+
+test('polls are repeated after 5xx, broken JSON and lost connections, not after 4xx', () => {
+	expect(isWorthRepolling(answer(503))).toBe(true);
+	expect(isWorthRepolling({ ok: true, statusCode: 200, headers: {}, json: undefined, notJson: '<html>' })).toBe(true);
+	expect(isWorthRepolling({ ok: false, code: 'ECONNRESET', message: '' })).toBe(true);
+	expect(isWorthRepolling(answer(404))).toBe(false);
+	expect(isWorthRepolling(answer(200, { id: 'run_1', status: 'pending' }))).toBe(false);
+});
