@@ -2,18 +2,18 @@
 // Standalone check of the Runbase simulator: node test/simulator.selftest.js
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
-const { startSimulator } = require('./simulator');
+const { startSimulator, MODELS, imageSize } = require('./simulator');
 const { crc32 } = require('./simulator/png');
 
 const MODEL = 'google/nano-banana';
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 const auth = (key = 'sk-test') => ({ authorization: `Bearer ${key}`, 'content-type': 'application/json' });
 
-async function create(sim, input, { key, body } = {}) {
+async function create(sim, input, { key, body, model = MODEL } = {}) {
 	const res = await fetch(`${sim.apiBaseUrl}/runs`, {
 		method: 'POST',
 		headers: auth(key),
-		body: body ?? JSON.stringify({ model: MODEL, input }),
+		body: body ?? JSON.stringify({ model, input }),
 	});
 	return { res, text: await res.text() };
 }
@@ -24,7 +24,7 @@ async function poll(sim, id, key) {
 const json = ({ text }) => JSON.parse(text);
 const errCode = (r) => json(r).error.code;
 
-/** Parses a PNG fully: chunk CRCs, IHDR, inflated IDAT length. */
+/** Parses a PNG fully: chunk CRCs, IHDR, inflated IDAT length (IDAT may be split into many chunks). */
 function checkPng(buf, width, height) {
 	assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 	let off = 8;
@@ -41,7 +41,9 @@ function checkPng(buf, width, height) {
 		if (type === 'IDAT') idat.push(typeAndData.subarray(4));
 		off += 12 + len;
 	}
-	assert.deepEqual(types, ['IHDR', 'IDAT', 'IEND']);
+	assert.deepEqual([...new Set(types)], ['IHDR', 'IDAT', 'IEND']);
+	assert.equal(types.at(-1), 'IEND');
+	assert.equal(types.lastIndexOf('IDAT') - types.indexOf('IDAT') + 1, idat.length, 'IDAT chunks are consecutive');
 	assert.equal(ihdr.readUInt32BE(0), width);
 	assert.equal(ihdr.readUInt32BE(4), height);
 	assert.equal(ihdr[8], 8);
@@ -322,6 +324,241 @@ check('download faults, content type, oversized and multiple outputs', async () 
 		const huge = await fetch(urls[1]);
 		assert.equal(huge.headers.get('content-length'), '5000000');
 		assert.equal((await huge.arrayBuffer()).byteLength, 5_000_000);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('rate limit kinds: lenient (default) vs strict (countRejected), both per key', async () => {
+	// The same schedule on both: 3 allowed at t0, then a retry every 100 ms.
+	const schedule = async (countRejected) => {
+		const sim = await startSimulator({
+			apiKeys: ['sk-test', 'sk-b'],
+			rateLimit: { requests: 3, windowMs: 400, retryAfter: true, ...(countRejected === undefined ? {} : { countRejected }) },
+		});
+		try {
+			const t0 = Date.now();
+			const statusAt = async (ms, key) => {
+				await sleep(t0 + ms - Date.now());
+				return (await poll(sim, 'run_nope', key)).res.status;
+			};
+			const out = [];
+			for (let i = 0; i < 3; i++) out.push(await statusAt(0));
+			for (const ms of [100, 200, 300]) out.push(await statusAt(ms));
+			assert.equal(await statusAt(300, 'sk-b'), 404, 'another key has its own window');
+			out.push(await statusAt(450)); // the three allowed requests have left the window
+			const last = await poll(sim, 'run_nope');
+			return { out, last, stats: sim.stats() };
+		} finally {
+			await sim.close();
+		}
+	};
+	const lenient = await schedule(undefined);
+	assert.deepEqual(lenient.out, [404, 404, 404, 429, 429, 429, 404]);
+	const strict = await schedule(true);
+	assert.deepEqual(strict.out, [404, 404, 404, 429, 429, 429, 429], 'refused retries kept the window full');
+	assert.equal(strict.last.res.status, 429);
+	// Retry-After says when the window has room again: the 429 at 200 ms leaves it at 600 ms.
+	assert.equal(strict.last.res.headers.get('retry-after'), '1');
+	assert.equal(strict.stats.byKey['sk-test'].rateLimited, 5);
+	assert.equal(strict.stats.byKey['sk-b'].rateLimited, 0);
+	assert.equal(strict.stats.byKey['sk-test'].requests, 8);
+	assert.equal(strict.stats.byKey['sk-test'].share429, 5 / 8);
+	assert.equal(lenient.stats.byKey['sk-test'].share429, 3 / 8);
+
+	// Strict: a client that waits a whole window quietly gets in again.
+	const sim = await startSimulator({ rateLimit: { requests: 2, windowMs: 300, countRejected: true } });
+	try {
+		for (let i = 0; i < 4; i++) await poll(sim, 'run_nope');
+		await sleep(320);
+		assert.equal((await poll(sim, 'run_nope')).res.status, 404);
+		assert.deepEqual(sim.requests.map((r) => [r.status, r.fault]), [[404, undefined], [404, undefined], [429, 'rateLimit'], [429, 'rateLimit'], [404, undefined]]);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('429 USAGE_EXCEEDED: key states and burst429 code', async () => {
+	const sim = await startSimulator({
+		pendingMs: 0,
+		processingMs: 0,
+		keyStates: { 'sk-use': 'usage_exceeded', 'sk-use-c': 'usage_exceeded_creates' },
+		rateLimit: { requests: 100, windowMs: 10000, retryAfter: true },
+	});
+	try {
+		const expected = { error: { message: 'Usage limit exceeded', code: 'USAGE_EXCEEDED' } };
+		for (const key of ['sk-use', 'sk-use-c']) {
+			const r = await create(sim, { prompt: 'u' }, { key });
+			assert.equal(r.res.status, 429);
+			assert.deepEqual(json(r), expected);
+			assert.equal(r.res.headers.get('retry-after'), null, 'no Retry-After: waiting does not clear a usage cap');
+		}
+		const p = await poll(sim, 'run_nope', 'sk-use');
+		assert.deepEqual([p.res.status, json(p)], [429, expected]);
+		assert.equal((await poll(sim, 'run_nope', 'sk-use-c')).res.status, 404, 'usage_exceeded_creates lets polls through');
+		assert.equal(sim.runs.size, 0);
+		const { id } = json(await create(sim, { prompt: 'ok' }));
+		assert.equal(json(await poll(sim, id)).status, 'succeeded');
+		assert.deepEqual(sim.stats().byKey['sk-use'], { requests: 2, creates: 1, polls: 1, rateLimited: 2, usageExceeded: 2, share429: 1 });
+		assert.equal(sim.stats().byKey['sk-test'].rateLimited, 0);
+		assert.equal(sim.requests[0].errorCode, 'USAGE_EXCEEDED');
+
+		sim.configure({ burst429: { count: 1, on: 'create', retryAfter: false, code: 'USAGE_EXCEEDED' } });
+		const burst = await create(sim, { prompt: 'b' });
+		assert.deepEqual([burst.res.status, json(burst), burst.res.headers.get('retry-after')], [429, expected, null]);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('model family: validation per model', async () => {
+	const sim = await startSimulator();
+	try {
+		assert.deepEqual(Object.keys(MODELS), ['google/nano-banana', 'google/nano-banana-2', 'google/nano-banana-pro']);
+		const unknown = await create(sim, { prompt: 'x' }, { model: 'google/nano-banana-3' });
+		assert.deepEqual([unknown.res.status, errCode(unknown)], [400, 'model_not_found']);
+		const urls = (n) => Array(n).fill('https://a/b.png');
+		const cases = [
+			// model, input, expected status, field named in the message
+			['google/nano-banana', { resolution: '1K' }, 400, /input\.resolution is not accepted by google\/nano-banana/],
+			['google/nano-banana', { resolution: '4K', aspect_ratio: '1:1' }, 400, /resolution/],
+			['google/nano-banana', { aspect_ratio: '1:4' }, 400, /aspect_ratio/],
+			['google/nano-banana', { image_urls: urls(10) }, 201],
+			['google/nano-banana', { image_urls: urls(11) }, 400, /image_urls.*10/],
+			['google/nano-banana-2', {}, 201],
+			['google/nano-banana-2', { aspect_ratio: '8:1', resolution: '4K' }, 201],
+			['google/nano-banana-2', { aspect_ratio: '1:8', resolution: '2K' }, 201],
+			['google/nano-banana-2', { aspect_ratio: '7:5' }, 400, /aspect_ratio.*1:4, 4:1, 1:8, 8:1/],
+			['google/nano-banana-2', { resolution: '8K' }, 400, /input\.resolution must be one of: 1K, 2K, 4K/],
+			['google/nano-banana-2', { resolution: '4k' }, 400, /resolution/],
+			['google/nano-banana-2', { image_urls: urls(14) }, 201],
+			['google/nano-banana-2', { image_urls: urls(15) }, 400, /image_urls.*14/],
+			['google/nano-banana-pro', { aspect_ratio: 'auto', resolution: '2K' }, 201],
+			['google/nano-banana-pro', { aspect_ratio: '4:1', resolution: '1K' }, 400, /aspect_ratio/],
+			['google/nano-banana-pro', { resolution: 2 }, 400, /resolution/],
+			['google/nano-banana-pro', { image_urls: urls(14) }, 201],
+			['google/nano-banana-pro', { image_urls: urls(15) }, 400, /image_urls/],
+		];
+		for (const [model, input, status, field] of cases) {
+			const r = await create(sim, { prompt: 'x', ...input }, { model });
+			assert.equal(r.res.status, status, `${model} ${JSON.stringify(input)}: ${r.text}`);
+			if (status === 400) {
+				assert.equal(errCode(r), 'invalid_input');
+				assert.match(json(r).error.message, field);
+			} else {
+				assert.equal(json(r).model, model);
+			}
+		}
+		const made = [...sim.runs.values()].map((run) => [run.model, run.resolution]);
+		assert.deepEqual(made.slice(0, 2), [['google/nano-banana', null], ['google/nano-banana-2', '1K']], 'resolution defaults to 1K');
+	} finally {
+		await sim.close();
+	}
+});
+
+check('model family: PNG pixel size per ratio and resolution', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, processingFactors: null });
+	try {
+		const header = async (url) => {
+			const res = await fetch(url);
+			const buf = Buffer.from(await res.arrayBuffer());
+			assert.equal(Number(res.headers.get('content-length')), buf.length);
+			return { buf, width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
+		};
+		const sized = async (model, input) => {
+			const { id } = json(await create(sim, { prompt: 'size', ...input }, { model }));
+			return header(json(await poll(sim, id)).output.urls[0]);
+		};
+		const oneK = {
+			'1:1': [1024, 1024], '2:3': [832, 1248], '3:2': [1248, 832], '3:4': [864, 1184], '4:3': [1184, 864],
+			'4:5': [896, 1152], '5:4': [1152, 896], '9:16': [768, 1344], '16:9': [1344, 768], '21:9': [1536, 672],
+			auto: [1024, 1024], '1:4': [512, 2048], '4:1': [2048, 512], '1:8': [384, 3072], '8:1': [3072, 384],
+		};
+		for (const [model, spec] of Object.entries(MODELS)) {
+			for (const resolution of spec.resolutions ?? [undefined]) {
+				const scale = { '1K': 1, '2K': 2, '4K': 4 }[resolution ?? '1K'];
+				for (const ratio of spec.aspectRatios) {
+					const input = { aspect_ratio: ratio, ...(resolution ? { resolution } : {}) };
+					const want = oneK[ratio].map((side) => side * scale);
+					assert.deepEqual(Object.values(imageSize(model, input)), want, `imageSize ${model} ${ratio} ${resolution}`);
+					if (model === 'google/nano-banana-pro') continue; // same sizes as nano-banana-2 for its ratios
+					const { width, height } = await sized(model, input);
+					assert.deepEqual([width, height], want, `${model} ${ratio} ${resolution}`);
+				}
+			}
+		}
+		// Large sizes are valid PNGs throughout (many IDAT chunks, one zlib stream).
+		checkPng((await sized('google/nano-banana-pro', { aspect_ratio: '21:9', resolution: '4K' })).buf, 6144, 2688);
+		checkPng((await sized('google/nano-banana-2', { aspect_ratio: '1:8', resolution: '2K' })).buf, 768, 6144);
+		const run = [...sim.runs.values()].at(-1);
+		assert.deepEqual([run.width, run.height, run.resolution], [768, 6144, '2K']);
+	} finally {
+		await sim.close();
+	}
+});
+
+check('realistic 4K: tens of MB of noise, built fast, streamed from little memory', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, imageMode: 'realistic' });
+	try {
+		const { id } = json(await create(sim, { prompt: '4k', aspect_ratio: '16:9', resolution: '4K' }, { model: 'google/nano-banana-pro' }));
+		const url = json(await poll(sim, id)).output.urls[0];
+		const rss = process.memoryUsage().rss;
+		const t0 = Date.now();
+		const first = await fetch(url);
+		const buf = Buffer.from(await first.arrayBuffer());
+		assert.ok(Date.now() - t0 < 5000, `first 4K download took ${Date.now() - t0} ms`);
+		assert.ok(buf.length > 25e6 && buf.length < 45e6, `size ${buf.length}`);
+		assert.equal(Number(first.headers.get('content-length')), buf.length);
+		checkPng(buf, 5376, 3072);
+		// Noise: deflate gains little more on what the simulator already compressed.
+		assert.ok(zlib.deflateRawSync(buf.subarray(0, 4e6), { level: 1 }).length > 3.5e6);
+		const again = Buffer.from(await (await fetch(url)).arrayBuffer());
+		assert.ok(again.equals(buf), 'the same bytes every time (cached per size)');
+		assert.ok(sim.requests.at(-1).bytes === buf.length);
+		assert.ok(process.memoryUsage().rss - rss < 400e6);
+		sim.configure({ downloadSizeBytes: 1000 });
+		assert.equal((await (await fetch(url)).arrayBuffer()).byteLength, 1000, 'truncation still works on streamed parts');
+		sim.configure({ downloadSizeBytes: buf.length + 10 });
+		const padded = Buffer.from(await (await fetch(url)).arrayBuffer());
+		assert.ok(padded.subarray(0, buf.length).equals(buf) && padded.subarray(buf.length).equals(Buffer.alloc(10)));
+	} finally {
+		await sim.close();
+	}
+});
+
+check('generation time per model and resolution; readyAt, reportedAt, finishedAt', async () => {
+	const sim = await startSimulator({ pendingMs: 10, processingMs: 100 });
+	try {
+		const run = async (model, input) => sim.runs.get(json(await create(sim, { prompt: 't', ...input }, { model })).id);
+		assert.equal((await run('google/nano-banana', {})).processingMs, 100, 'nano-banana unchanged');
+		assert.equal((await run('google/nano-banana-2', {})).processingMs, 150);
+		assert.equal((await run('google/nano-banana-2', { resolution: '2K' })).processingMs, 195);
+		assert.equal((await run('google/nano-banana-pro', { resolution: '4K' })).processingMs, 500);
+		sim.configure({ processingFactors: { '4K': 4 } });
+		assert.equal((await run('google/nano-banana-pro', { resolution: '4K' })).processingMs, 1000, 'missing entries keep defaults');
+		sim.configure({ processingFactors: null, generationMs: 80 });
+		assert.equal((await run('google/nano-banana-pro', { resolution: '4K' })).processingMs, 80);
+		sim.configure({ processingFactors: { 'google/nano-banana': 3 }, generationMs: null });
+		assert.equal((await run('google/nano-banana', {})).processingMs, 300);
+		sim.configure({ timing: () => ({ processingMs: 42 }) });
+		assert.equal((await run('google/nano-banana-pro', { resolution: '4K' })).processingMs, 42, 'timing() wins');
+		sim.configure({ timing: null });
+
+		const r = await run('google/nano-banana-pro', { resolution: '2K' });
+		assert.equal(r.readyAt, r.createdAt + r.pendingMs + r.processingMs);
+		assert.equal(r.processingAt, r.createdAt + r.pendingMs);
+		assert.equal(json(await poll(sim, r.id)).status, 'pending');
+		assert.equal(r.reportedAt, undefined);
+		await sleep(r.readyAt - Date.now() + 20);
+		const done = json(await poll(sim, r.id));
+		assert.equal(Date.parse(done.completedAt), r.readyAt);
+		assert.ok(r.reportedAt >= r.readyAt);
+		const reported = r.reportedAt;
+		await poll(sim, r.id);
+		assert.equal(r.reportedAt, reported, 'first final answer only');
+		await (await fetch(done.output.urls[0])).arrayBuffer();
+		const download = sim.requests.find((q) => q.kind === 'download' && q.runId === r.id);
+		assert.ok(download.finishedAt >= download.at && download.finishedAt >= r.reportedAt);
 	} finally {
 		await sim.close();
 	}

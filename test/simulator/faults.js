@@ -70,7 +70,12 @@ class Faults {
 	}
 }
 
-/** Sliding window per API key over creates and polls; refused requests use no budget. */
+/**
+ * Sliding window per API key over creates and polls.
+ * Lenient (default): a refused request uses no budget.
+ * Strict (`countRejected: true`): every request that reaches the limiter counts, refused
+ * ones too, as many gateways do; a client that keeps retrying at the limit stays limited.
+ */
 class RateLimiter {
 	constructor() {
 		this.hits = new Map();
@@ -80,14 +85,25 @@ class RateLimiter {
 		this.hits.clear();
 	}
 
-	/** @returns {null | number} null when allowed, else seconds until a slot frees */
-	check(key, { requests = 20, windowMs = 10000 }) {
+	/** @returns {null | number} null when allowed, else seconds until the window has room again */
+	check(key, { requests = 20, windowMs = 10000, countRejected = false }) {
 		const now = Date.now();
 		const recent = (this.hits.get(key) || []).filter((t) => t > now - windowMs);
 		this.hits.set(key, recent);
-		if (recent.length >= requests) return Math.max(1, Math.ceil((recent[0] + windowMs - now) / 1000));
+		if (recent.length >= requests) {
+			// The window has room once all but requests-1 of the counted hits have aged out.
+			const freeAt = recent[recent.length - requests] + windowMs;
+			if (countRejected) recent.push(now);
+			return Math.max(1, Math.ceil((freeAt - now) / 1000));
+		}
 		recent.push(now);
 		return null;
+	}
+
+	/** Requests counted in the key's current window. */
+	inWindow(key, windowMs = 10000) {
+		const now = Date.now();
+		return (this.hits.get(key) || []).filter((t) => t > now - windowMs).length;
 	}
 }
 

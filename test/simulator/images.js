@@ -1,26 +1,17 @@
 'use strict';
-// Output images by aspect ratio, generated once per (mode, ratio) and cached.
-const { encodePng } = require('./png');
+// Output images by pixel size, generated once per (mode, size) and cached.
+//  - up to MAX_WHOLE_PIXELS (every 1K size): one PNG Buffer, as before;
+//  - larger (2K, 4K): a banded PNG (png.js encodeBandedPng) streamed from about one
+//    compressed band of memory, built in milliseconds, with the full realistic byte size.
+const { encodePng, encodeBandedPng } = require('./png');
 const { mulberry32 } = require('./prng');
+const { SIZES_1K, MODELS, sizeFor } = require('./models');
 
-const SIZES = {
-	'1:1': [1024, 1024],
-	'2:3': [832, 1248],
-	'3:2': [1248, 832],
-	'3:4': [864, 1184],
-	'4:3': [1184, 864],
-	'4:5': [896, 1152],
-	'5:4': [1152, 896],
-	'9:16': [768, 1344],
-	'16:9': [1344, 768],
-	'21:9': [1536, 672],
-};
-const ASPECT_RATIOS = [...Object.keys(SIZES), 'auto'];
-
-/** 'auto' and a missing ratio both give 1024x1024. */
-function sizeFor(ratio) {
-	return SIZES[ratio] || SIZES['1:1'];
-}
+/** The documented 1K sizes of google/nano-banana (kept for older callers). */
+const SIZES = Object.fromEntries(Object.entries(SIZES_1K).filter(([ratio]) => MODELS['google/nano-banana'].aspectRatios.includes(ratio)));
+const ASPECT_RATIOS = MODELS['google/nano-banana'].aspectRatios;
+const MAX_WHOLE_PIXELS = 2_000_000;
+const BAND_ROWS = 64;
 
 // Vertical gradient; every row is one repeated colour, so it deflates to a few KB.
 function smallScanlines(width, height) {
@@ -41,11 +32,11 @@ function smallScanlines(width, height) {
 
 // Noise on a vertical gradient. Each row uses three 16-value ranges (one per
 // channel), about 5.6 bits of entropy per byte that deflate cannot remove, so a
-// 16:9 image lands near 2.2 MB, like the real service.
-function realisticScanlines(width, height) {
+// 16:9 image lands near 2.2 MB at 1K (and near 35 MB at 4K), like the real service.
+function realisticScanlines(width, height, seed = width * 7919 + height) {
 	const rowLen = 1 + width * 3;
 	const buf = Buffer.alloc(height * rowLen);
-	const random = mulberry32(width * 7919 + height);
+	const random = mulberry32(seed);
 	for (let y = 0; y < height; y++) {
 		const row = y * rowLen;
 		const g = Math.floor((y / height) * 200);
@@ -61,19 +52,34 @@ function realisticScanlines(width, height) {
 	return buf;
 }
 
+function build(realistic, width, height) {
+	if (width * height <= MAX_WHOLE_PIXELS) {
+		const png = realistic
+			? encodePng(width, height, realisticScanlines(width, height), 1)
+			: encodePng(width, height, smallScanlines(width, height), 9);
+		return { png, parts: [png], size: png.length, width, height };
+	}
+	const band = realistic ? (rows) => realisticScanlines(width, rows, width * 7919 + height + rows) : (rows) => smallScanlines(width, rows);
+	const { parts, size } = encodeBandedPng(width, height, band, { bandRows: BAND_ROWS, level: realistic ? 1 : 9 });
+	return { png: null, parts, size, width, height };
+}
+
 const cache = new Map();
 
-/** @returns {{png: Buffer, width: number, height: number}} */
-function imageFor(mode, ratio) {
-	const [width, height] = sizeFor(ratio);
+/**
+ * @param {'small' | 'realistic'} mode
+ * @param {string} [ratio] aspect ratio; 'auto' or none = 1:1
+ * @param {string | null} [resolution] '1K' (default), '2K' (2x each side) or '4K' (4x)
+ * @returns {{png: Buffer | null, parts: Buffer[], size: number, width: number, height: number}}
+ *   `parts` concatenated are the PNG file (`png` too when it is one Buffer); `size` its byte length.
+ */
+function imageFor(mode, ratio, resolution) {
+	const [width, height] = sizeFor(ratio, resolution);
 	const realistic = mode === 'realistic';
 	const key = `${realistic ? 'realistic' : 'small'}:${width}x${height}`;
 	let image = cache.get(key);
 	if (!image) {
-		const png = realistic
-			? encodePng(width, height, realisticScanlines(width, height), 1)
-			: encodePng(width, height, smallScanlines(width, height), 9);
-		image = { png, width, height };
+		image = build(realistic, width, height);
 		cache.set(key, image);
 	}
 	return image;

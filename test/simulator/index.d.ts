@@ -3,12 +3,23 @@
 export type RequestKind = 'create' | 'poll' | 'download' | 'other';
 export type FaultTarget = 'create' | 'poll' | 'any';
 export type RunStatus = 'pending' | 'processing' | 'succeeded' | 'failed';
-export type KeyState = 'ip_not_allowed' | 'api_key_spend_limit_exceeded' | 'insufficient_balance';
+export type KeyState =
+	| 'ip_not_allowed'
+	| 'api_key_spend_limit_exceeded'
+	| 'insufficient_balance'
+	/** Every create and poll answers 429 USAGE_EXCEEDED (no Retry-After). */
+	| 'usage_exceeded'
+	/** Creates answer 429 USAGE_EXCEEDED (no Retry-After); polls work. */
+	| 'usage_exceeded_creates';
+export type ModelId = 'google/nano-banana' | 'google/nano-banana-2' | 'google/nano-banana-pro';
+export type Resolution = '1K' | '2K' | '4K';
 export type RunError = string | { message: string; code?: string };
 
 export interface RunInput {
 	prompt: string;
 	aspect_ratio?: string;
+	/** nano-banana-2 and nano-banana-pro only. */
+	resolution?: Resolution;
 	image_urls?: string[];
 	[field: string]: unknown;
 }
@@ -16,6 +27,28 @@ export interface RunInput {
 export interface Timing {
 	pendingMs: number;
 	processingMs: number;
+}
+
+export interface ModelSpec {
+	aspectRatios: string[];
+	/** null: the model takes no `resolution` (sending one is 400 invalid_input). */
+	resolutions: Resolution[] | null;
+	defaultResolution: Resolution | null;
+	maxImageUrls: number;
+}
+
+export interface RateLimitOptions {
+	/** Default 20. */
+	requests?: number;
+	/** Default 10000. */
+	windowMs?: number;
+	/** Send Retry-After (seconds until the window has room). Default true. */
+	retryAfter?: boolean;
+	/**
+	 * false (default, lenient): a request answered 429 uses no budget.
+	 * true (strict, like many gateways): every request that reaches the limiter counts, refused ones too.
+	 */
+	countRejected?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -29,8 +62,15 @@ export interface SimulatorOptions {
 	processingMs?: number;
 	/** Shortcut: processing time; pendingMs becomes 50 unless set explicitly. */
 	generationMs?: number | null;
-	/** Per-run timing, decided at creation. Wins over the three options above. */
-	timing?: ((run: { id: string; model: string; input: RunInput }) => Partial<Timing>) | null;
+	/** Per-run timing, decided at creation. Wins over the three options above (a processingMs it returns is not scaled). */
+	timing?: ((run: { id: string; model: string; input: RunInput; resolution: Resolution | null }) => Partial<Timing>) | null;
+	/**
+	 * Multipliers on processingMs (or generationMs), keyed by model id and by resolution; a run's factor is
+	 * model x resolution (no resolution counts as '1K'). Entries given are merged over the defaults
+	 * {'google/nano-banana': 1, 'google/nano-banana-2': 1.5, 'google/nano-banana-pro': 2.5, '1K': 1, '2K': 1.3, '4K': 2};
+	 * null turns every factor off (all 1).
+	 */
+	processingFactors?: Record<string, number> | null;
 	/** Micro-dollars per run. Default 39000. */
 	costUsd?: number;
 	/** HTTP status of a successful create. Default 201. */
@@ -42,14 +82,14 @@ export interface SimulatorOptions {
 	failErrorShape?: 'string' | 'object';
 	/** Output URLs per run. Default 1. */
 	imagesPerRun?: number;
-	/** 'small' (few KB) or 'realistic' (about 2 MB of noise). Default 'small'. */
+	/** 'small' (few KB) or 'realistic' (noise: about 2 MB at 1K 16:9, 8.6 MB at 2K, 33 MB at 4K). Default 'small'. */
 	imageMode?: 'small' | 'realistic';
 	/** Content-Type of downloads. Default 'image/png'. */
 	imageContentType?: string | ((file: { runId: string; index: number; run: SimRun }) => string);
 	/** Serve files from a second server (start-time only). Default false. */
 	separateImageHost?: boolean;
 	/** Per-key sliding window over creates and polls. Default null (off). */
-	rateLimit?: { requests?: number; windowMs?: number; retryAfter?: boolean } | null;
+	rateLimit?: RateLimitOptions | null;
 	/** Delay before answering API requests. Default 0. */
 	latencyMs?: number;
 	/** Seed for pollFaults. Default 1. */
@@ -109,8 +149,14 @@ export interface RecordedRequest {
 	at: number;
 	/** Run created (create) or addressed (poll, download). */
 	runId?: string;
-	/** Fault(s) that shaped the answer, comma-separated, e.g. 'stall', 'dropConnections:after'. */
+	/** Fault(s) that shaped the answer, comma-separated, e.g. 'stall', 'dropConnections:after'; also 'rateLimit' and 'usageExceeded' 429s. */
 	fault?: string;
+	/** API key from `Authorization: Bearer <key>` (API host only; valid or not). */
+	key?: string;
+	/** `error.code` of a JSON error answer, e.g. 'RATE_LIMITED', 'USAGE_EXCEEDED', 'run_not_found'. */
+	errorCode?: string;
+	/** When the answer was fully handed to the OS (ms); undefined for dropped or abandoned requests. */
+	finishedAt?: number;
 	dropped?: boolean;
 	/** Bytes of the image served (downloads). */
 	bytes?: number;
@@ -127,7 +173,19 @@ export interface SimRun {
 	readonly createdAt: number;
 	readonly costUsd: number;
 	readonly pendingMs: number;
+	/** After processingFactors. */
 	readonly processingMs: number;
+	/** When it leaves pending: createdAt + pendingMs (ms). */
+	readonly processingAt: number;
+	/** When it becomes succeeded (or failed), i.e. the image is ready on the server: createdAt + pendingMs + processingMs (ms). */
+	readonly readyAt: number;
+	/** When a poll was first answered with the final status (ms); undefined until then. */
+	readonly reportedAt: number | undefined;
+	/** Resolution it runs at; null for google/nano-banana. */
+	readonly resolution: Resolution | null;
+	/** Pixel size of its images. */
+	readonly width: number;
+	readonly height: number;
 	/** Output URLs (reported only once succeeded). */
 	readonly urls: string[];
 	/** Error the run will report if it fails, else null. */
@@ -148,9 +206,24 @@ export interface SimulatorStats {
 	runsCreated: number;
 	polls: number;
 	downloads: number;
-	/** 429 answers (rate limit and burst429). */
+	/** 429 answers (rate limit, burst429, USAGE_EXCEEDED). */
 	rateLimited: number;
 	byStatus: Record<number, number>;
+	/** Per API key as sent (API host requests with a Bearer key). */
+	byKey: Record<string, KeyStats>;
+}
+
+export interface KeyStats {
+	/** API requests with this key (creates, polls, other). */
+	requests: number;
+	creates: number;
+	polls: number;
+	/** Answered 429, any code. */
+	rateLimited: number;
+	/** Answered 429 USAGE_EXCEEDED. */
+	usageExceeded: number;
+	/** rateLimited / requests (0 when none). */
+	share429: number;
 }
 
 export interface Simulator {
@@ -171,3 +244,7 @@ export interface Simulator {
 export function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
 /** Every option's default (used by tests that restore a shared simulator between cases). */
 export const DEFAULTS: Readonly<SimulatorOptions>;
+/** The models the simulator knows and what each accepts. */
+export const MODELS: Readonly<Record<ModelId, ModelSpec>>;
+/** Pixel size of the images a run of `model` with `input` gets (the same as the served PNG). */
+export function imageSize(model: ModelId | string, input?: Partial<RunInput>): { width: number; height: number };

@@ -4,6 +4,7 @@ const crypto = require('crypto');
 const { createTrackedServer, readBody, parseBody } = require('./http-util');
 const { Faults, RateLimiter, matches, ONE_SHOT } = require('./faults');
 const { validateCreateBody } = require('./validate');
+const { MODELS, DEFAULT_PROCESSING_FACTORS, resolutionOf, imageSize } = require('./models');
 const { createRun, runView } = require('./runs');
 const { imageFor } = require('./images');
 const answer = require('./respond');
@@ -22,6 +23,7 @@ const DEFAULTS = {
 	processingMs: 700,
 	generationMs: null,
 	timing: null,
+	processingFactors: DEFAULT_PROCESSING_FACTORS,
 	costUsd: 39000,
 	createStatus: 201,
 	failWhen: null,
@@ -54,11 +56,20 @@ const KEY_STATE_ERRORS = {
 	api_key_spend_limit_exceeded: [403, 'This API key has reached its spend limit'],
 	insufficient_balance: [402, 'Insufficient balance: add credits to create runs'],
 };
+// Key states that pass authentication; any other state (403 ones, unknown ones) is answered there.
+const PASSING_KEY_STATES = new Set(['insufficient_balance', 'usage_exceeded', 'usage_exceeded_creates']);
+// Key states answered 429 USAGE_EXCEEDED (no Retry-After), after the rate limiter.
+const USAGE_KEY_STATES = { usage_exceeded: 'any', usage_exceeded_creates: 'create' };
 
 
 function defaultFailure(shape) {
 	const message = 'The model could not generate an image for this prompt';
 	return shape === 'string' ? message : { message, code: 'generation_failed' };
+}
+
+function bearerKey(header) {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header || '');
+	return match ? match[1] : undefined;
 }
 
 function pathnameOf(url) {
@@ -137,7 +148,24 @@ class Simulator {
 			downloads: count((r) => r.kind === 'download'),
 			rateLimited: count((r) => r.status === 429),
 			byStatus,
+			byKey: this._statsByKey(),
 		};
+	}
+
+	/** Per API key (as sent in Authorization): its API requests and how many were answered 429. */
+	_statsByKey() {
+		const byKey = {};
+		for (const r of this.requests) {
+			if (r.host !== 'api' || r.key === undefined) continue;
+			const k = (byKey[r.key] ??= { requests: 0, creates: 0, polls: 0, rateLimited: 0, usageExceeded: 0, share429: 0 });
+			k.requests++;
+			if (r.kind === 'create') k.creates++;
+			if (r.kind === 'poll') k.polls++;
+			if (r.status === 429) k.rateLimited++;
+			if (r.status === 429 && r.errorCode === 'USAGE_EXCEEDED') k.usageExceeded++;
+		}
+		for (const k of Object.values(byKey)) k.share429 = k.requests ? k.rateLimited / k.requests : 0;
+		return byKey;
 	}
 
 	createsForPrompt(prompt) {
@@ -163,20 +191,32 @@ class Simulator {
 		}
 		Object.assign(this.userOptions, partial);
 		Object.assign(this.options, partial);
+		if ('processingFactors' in partial) {
+			// Missing entries keep their defaults; null turns every factor off.
+			this.options.processingFactors = partial.processingFactors === null ? {} : { ...DEFAULT_PROCESSING_FACTORS, ...partial.processingFactors };
+		}
 		if ('seed' in partial) this.faults.reseed(this.options.seed);
 		this.faults.arm(partial);
 	}
 
+	/** processingFactors: the model's factor times the resolution's (a model without resolutions counts as 1K). */
+	_processingFactor(info) {
+		const factors = this.options.processingFactors || {};
+		return (factors[info.model] ?? 1) * (factors[info.resolution || '1K'] ?? 1);
+	}
+
 	_timingFor(info) {
 		const o = this.options;
+		const f = this._processingFactor(info);
+		const scaled = (ms) => Math.round(ms * f);
 		if (typeof o.timing === 'function') {
 			const t = o.timing(info) || {};
-			return { pendingMs: t.pendingMs ?? o.pendingMs, processingMs: t.processingMs ?? o.processingMs };
+			return { pendingMs: t.pendingMs ?? o.pendingMs, processingMs: t.processingMs ?? scaled(o.processingMs) };
 		}
 		if (o.generationMs != null) {
-			return { pendingMs: 'pendingMs' in this.userOptions ? o.pendingMs : 50, processingMs: o.generationMs };
+			return { pendingMs: 'pendingMs' in this.userOptions ? o.pendingMs : 50, processingMs: scaled(o.generationMs) };
 		}
-		return { pendingMs: o.pendingMs, processingMs: o.processingMs };
+		return { pendingMs: o.pendingMs, processingMs: scaled(o.processingMs) };
 	}
 
 	_failureFor(input) {
@@ -221,8 +261,15 @@ class Simulator {
 			at,
 			kind: this._classify(host, req.method, pathname),
 		};
+		if (host === 'api') {
+			const key = bearerKey(req.headers.authorization);
+			if (key !== undefined) record.key = key;
+		}
 		this.requests.push(record);
 		const ctx = { req, res, record, closed: false, gone: () => ctx.closed || this.closed };
+		res.on('finish', () => {
+			record.finishedAt = Date.now();
+		});
 		res.on('close', () => {
 			ctx.closed = true;
 			if (record.status === null) {
@@ -250,7 +297,7 @@ class Simulator {
 		const key = match && match[1];
 		const state = key ? o.keyStates[key] : undefined;
 		if (!key || (!state && !o.apiKeys.includes(key))) return { error: [401, 'invalid_api_key', 'Invalid API key'] };
-		if (state && state !== 'insufficient_balance') {
+		if (state && !PASSING_KEY_STATES.has(state)) {
 			const [status, message] = KEY_STATE_ERRORS[state] || [403, 'Access denied'];
 			return { error: [status, state, message] };
 		}
@@ -289,8 +336,10 @@ class Simulator {
 		if (forced) return this._sendForced(ctx, forced);
 		if (o.rateLimit) {
 			const seconds = this.limiter.check(auth.key, o.rateLimit);
-			if (seconds !== null) return answer.send429(ctx, o.rateLimit.retryAfter === false ? null : seconds, 'RATE_LIMITED');
+			if (seconds !== null) return answer.send429(ctx, o.rateLimit.retryAfter === false ? null : seconds, 'RATE_LIMITED', 'rateLimit');
 		}
+		const usageOn = USAGE_KEY_STATES[auth.state];
+		if (usageOn && matches(usageOn, kind)) return answer.send429(ctx, null, 'USAGE_EXCEEDED', 'usageExceeded');
 		if (kind === 'poll') {
 			const status = this.faults.pollFault(o.pollFaults);
 			if (status) return answer.sendServerError(ctx, status, 'pollFaults');
@@ -312,14 +361,19 @@ class Simulator {
 			return { status: 402, body: errorBody('insufficient_balance', KEY_STATE_ERRORS.insufficient_balance[1]) };
 		}
 		const id = `run_${crypto.randomBytes(12).toString('hex')}`;
-		const info = { id, model: parsed.model, input: parsed.input };
+		const resolution = resolutionOf(parsed.model, parsed.input);
+		const info = { id, model: parsed.model, input: parsed.input, resolution };
 		const urls = Array.from({ length: o.imagesPerRun }, (_, n) => `${this.imageBaseUrl}/files/generated/${id}-${n}.png`);
 		const run = createRun({
-			...info,
+			id,
+			model: parsed.model,
+			input: parsed.input,
 			costUsd: o.costUsd,
 			timing: this._timingFor(info),
 			urls,
 			failure: this._failureFor(parsed.input),
+			resolution,
+			size: imageSize(parsed.model, parsed.input),
 		});
 		this.runs.set(id, run);
 		ctx.record.runId = id;
@@ -356,6 +410,10 @@ class Simulator {
 					? `{id: ${body.id}, status: ${body.status}, <!-- upstream error -->`
 					: text.slice(0, Math.floor(text.length / 2));
 			return answer.send(ctx, 200, JSON_TYPE, broken, 'malformedJson');
+		}
+		if (kind === 'poll' && (body.status === 'succeeded' || body.status === 'failed') && !ctx.gone()) {
+			const run = this.runs.get(ctx.record.runId);
+			if (run && run.reportedAt === undefined) run.reportedAt = Date.now();
 		}
 		return answer.sendJson(ctx, status, body);
 	}
@@ -405,16 +463,16 @@ class Simulator {
 		if (fault && fault.drop) return answer.drop(ctx, 'downloadFaults');
 		if (fault) return answer.send(ctx, fault.status, TEXT_TYPE, `Error ${fault.status}`, 'downloadFaults');
 
-		const { png } = imageFor(o.imageMode, run.input.aspect_ratio);
+		const image = imageFor(o.imageMode, run.input.aspect_ratio, run.resolution);
 		const contentType =
 			o.downloadContentType ||
 			(typeof o.imageContentType === 'function'
 				? o.imageContentType({ runId: run.id, index, run })
 				: o.imageContentType);
-		ctx.record.bytes = o.downloadSizeBytes ?? png.length;
+		ctx.record.bytes = o.downloadSizeBytes ?? image.size;
 		return answer.streamImage(ctx, {
-			png,
-			size: o.downloadSizeBytes ?? png.length,
+			parts: image.parts,
+			size: o.downloadSizeBytes ?? image.size,
 			contentType,
 			chunked: o.downloadChunked,
 		});
@@ -461,4 +519,4 @@ async function startSimulator(options = {}) {
 	return sim;
 }
 
-module.exports = { startSimulator, Simulator, DEFAULTS };
+module.exports = { startSimulator, Simulator, DEFAULTS, MODELS, imageSize };

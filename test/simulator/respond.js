@@ -22,6 +22,7 @@ function send(ctx, status, headers, body, fault) {
 }
 
 function sendJson(ctx, status, obj, fault) {
+	if (obj && obj.error && typeof obj.error.code === 'string') ctx.record.errorCode = obj.error.code;
 	send(ctx, status, JSON_TYPE, JSON.stringify(obj), fault);
 }
 
@@ -29,10 +30,16 @@ function sendError(ctx, status, code, message) {
 	sendJson(ctx, status, errorBody(code, message));
 }
 
+const MESSAGES_429 = {
+	RATE_LIMITED: 'Rate limit exceeded: 20 requests per 10 seconds per API key. Retry later.',
+	USAGE_EXCEEDED: 'Usage limit exceeded',
+};
+
 function send429(ctx, retryAfterSeconds, code, fault) {
 	const headers = { ...JSON_TYPE };
 	if (retryAfterSeconds != null) headers['retry-after'] = String(Math.ceil(retryAfterSeconds));
-	const body = errorBody(code, 'Rate limit exceeded: 20 requests per 10 seconds per API key. Retry later.');
+	const body = errorBody(code, MESSAGES_429[code] || MESSAGES_429.RATE_LIMITED);
+	ctx.record.errorCode = code;
 	send(ctx, 429, headers, JSON.stringify(body), fault);
 }
 
@@ -51,8 +58,8 @@ function drop(ctx, fault) {
 	ctx.req.socket.destroy();
 }
 
-// Body is exactly `size` bytes: the PNG, truncated or zero-padded, streamed with backpressure.
-function streamImage(ctx, { png, size, contentType, chunked }) {
+// Body is exactly `size` bytes: the image's parts in order, truncated or zero-padded, with backpressure.
+function streamImage(ctx, { parts, size, contentType, chunked }) {
 	const { res } = ctx;
 	if (ctx.gone()) return;
 	const headers = { 'content-type': contentType, 'cache-control': 'public, max-age=86400' };
@@ -60,13 +67,16 @@ function streamImage(ctx, { png, size, contentType, chunked }) {
 	ctx.record.status = 200;
 	res.writeHead(200, headers);
 	if (ctx.req.method === 'HEAD') return void res.end();
-	const head = png.subarray(0, Math.min(size, png.length));
 	const zeros = Buffer.alloc(64 * 1024);
+	let part = 0;
 	let sent = 0;
 	const pump = () => {
 		while (!ctx.gone()) {
 			if (sent >= size) return void res.end();
-			const chunk = sent < head.length ? head.subarray(sent) : zeros.subarray(0, Math.min(zeros.length, size - sent));
+			let chunk;
+			if (part < parts.length) chunk = parts[part++].subarray(0, size - sent);
+			else chunk = zeros.subarray(0, Math.min(zeros.length, size - sent));
+			if (chunk.length === 0) continue;
 			sent += chunk.length;
 			if (!res.write(chunk)) return void res.once('drain', pump);
 		}

@@ -14,8 +14,10 @@ function isoAt(ms) {
  * @param {{pendingMs: number, processingMs: number}} p.timing
  * @param {string[]} p.urls
  * @param {null | string | object} p.failure error reported once the run has failed
+ * @param {string | null} [p.resolution] resolution it runs at (null: the model takes none)
+ * @param {{width: number, height: number}} [p.size] pixel size of its images
  */
-function createRun({ id, model, input, costUsd, timing, urls, failure }) {
+function createRun({ id, model, input, costUsd, timing, urls, failure, resolution = null, size }) {
 	const createdAt = Date.now();
 	const processingAt = createdAt + timing.pendingMs;
 	const doneAt = processingAt + timing.processingMs;
@@ -27,6 +29,15 @@ function createRun({ id, model, input, costUsd, timing, urls, failure }) {
 		costUsd,
 		pendingMs: timing.pendingMs,
 		processingMs: timing.processingMs,
+		/** When it leaves pending (ms timestamp). */
+		processingAt,
+		/** When it becomes succeeded (or failed): the image is ready on the server (ms timestamp). */
+		readyAt: doneAt,
+		/** First time a poll was answered with the final status (ms timestamp), else undefined. */
+		reportedAt: undefined,
+		resolution,
+		width: size ? size.width : undefined,
+		height: size ? size.height : undefined,
 		urls,
 		failure,
 		polls: 0,
