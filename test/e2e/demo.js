@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 /**
  * `npm run demo`: the main job in real n8n. Installs the pinned n8n (cached
@@ -7,6 +8,9 @@
  * Without RUNBASE_API_KEY it starts the Runbase simulator and points the
  * credential at it; with RUNBASE_API_KEY (and optionally RUNBASE_BASE_URL) it
  * uses the real API, and your account is charged for three images.
+ *
+ * The result and the images come from n8n's saved execution and its binary data files
+ * (instance.execute, see harness/executionResult.js), not from n8n's stdout.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,7 +23,16 @@ const { startSimulator } = require('../simulator');
 const OUTPUT_DIR = path.join(REPO_ROOT, 'output');
 const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'demo.json'), 'utf8'));
 
-const say = (line) => process.stdout.write(`${line}\n`);
+const say = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
+
+/** A run that did not succeed. The message says whether the workflow failed or n8n stopped first; the hint what to try. */
+class DemoFailure extends Error {
+	/** @param {{ message: string, hint: string }} failure */
+	constructor(failure) {
+		super(failure.message);
+		this.hint = failure.hint;
+	}
+}
 
 async function backend() {
 	if (process.env.RUNBASE_API_KEY) {
@@ -45,11 +58,12 @@ async function backend() {
 	};
 }
 
+/** @param {Array<Array<string | number>>} rows */
 function table(rows) {
 	const header = ['prompt', 'run id', 'ratio', 'pixels', 'cost', 'seconds', 'file'];
 	const lines = [header, ...rows];
-	const widths = header.map((_, column) => Math.max(...lines.map((line) => String(line[column]).length)));
-	const format = (line) => line.map((cell, column) => String(cell).padEnd(widths[column])).join('  ');
+	const widths = header.map((_name, column) => Math.max(...lines.map((line) => String(line[column]).length)));
+	const format = (/** @type {Array<string | number>} */ line) => line.map((cell, column) => String(cell).padEnd(widths[column])).join('  ');
 	return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n');
 }
 
@@ -57,11 +71,14 @@ async function main() {
 	const started = Date.now();
 	const source = await backend();
 	if (source.sim) source.sim.configure({ apiKeys: [source.simulatorKey] });
+	/** @type {import('./n8n').N8nInstance | undefined} */
 	let instance;
+	/** @type {string | undefined} */
+	let tarball;
 	try {
 		say('Installing n8n (first run only: a few minutes; later runs reuse it) ...');
 		await n8n.ensureInstalled({ log: (line) => say(`  ${line}`) });
-		const tarball = packTarball();
+		tarball = packTarball();
 		instance = await n8n.createInstance({ packageTarball: tarball, log: () => {} });
 		await instance.importCredentials([{ id: 'runbaseCred0001', name: 'Runbase account', type: 'runbaseApi', data: source.credentials }]);
 		await instance.importWorkflows([workflow]);
@@ -73,22 +90,20 @@ async function main() {
 		}, 1000);
 		const run = await instance.execute(workflow.id, { timeoutMs: 600_000 }).finally(() => clearInterval(ticker));
 		process.stdout.write('\n');
+		if (run.failure) throw new DemoFailure(run.failure);
 
-		const resultData = run.result?.data?.resultData;
-		if (!resultData) throw new Error(`n8n printed no execution result (exit code ${run.exitCode}):\n${run.logs.slice(-20).join('\n')}`);
-		if (resultData.error) {
-			throw new Error(`The workflow failed: ${resultData.error.message}${resultData.error.description ? `\n${resultData.error.description}` : ''}`);
-		}
-		const items = resultData.runData['Nano Banana'][0].data.main[0];
+		const items = run.items('Nano Banana');
 		fs.mkdirSync(OUTPUT_DIR, { recursive: true });
-		const rows = items.map((item) => {
-			const { json, binary } = item;
-			const file = path.join(OUTPUT_DIR, binary.data.fileName);
-			const bytes = Buffer.from(binary.data.data, 'base64');
-			fs.writeFileSync(file, bytes);
-			const size = imageSize(bytes);
+		const rows = items.map((item, index) => {
+			const json = /** @type {Record<string, string | number>} */ (item.json);
+			const image = run.image('Nano Banana', index);
+			if (!image) throw new Error(`item ${index} of Nano Banana has no image (json: ${JSON.stringify(json)})`);
+			const file = path.join(OUTPUT_DIR, image.fileName ?? `${json.runId}.png`);
+			fs.writeFileSync(file, image.bytes);
+			const size = imageSize(image.bytes);
+			const prompt = String(json.prompt);
 			return [
-				json.prompt.length > 40 ? `${json.prompt.slice(0, 37)}...` : json.prompt,
+				prompt.length > 40 ? `${prompt.slice(0, 37)}...` : prompt,
 				json.runId,
 				json.aspectRatio,
 				size ? `${size.width}x${size.height}` : '?',
@@ -104,10 +119,12 @@ async function main() {
 	} finally {
 		await instance?.dispose();
 		await source.close();
+		if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
 	}
 }
 
 main().catch((error) => {
 	console.error(`\nThe demo failed: ${error.message}`);
+	if (error instanceof DemoFailure) console.error(`What to try: ${error.hint}`);
 	process.exitCode = 1;
 });

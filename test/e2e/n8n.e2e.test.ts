@@ -1,47 +1,16 @@
 /**
  * Real n8n 2.41.1 executes workflows that use this package, installed from its
  * packed tarball the way users get it, against the Runbase simulator. The
- * assertions read n8n's own execution result.
+ * assertions read n8n's own saved execution and the image files it points to
+ * (instance.execute: see harness/executionResult.js).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator';
-import * as n8n from './n8n';
-import type { ExecuteResult, N8nInstance } from './n8n';
-import { packTarball, REPO_ROOT } from './packTarball';
+import { example, setPrompts, startE2e, useCredential, variant } from './fixtures';
+import type { E2eSetup } from './fixtures';
 import { imageSize } from './pngSize';
-
-type Workflow = {
-	id: string;
-	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }>; onError?: string }>;
-	[key: string]: unknown;
-};
-
-const example = (file: string): Workflow =>
-	JSON.parse(readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as Workflow;
-
-const CREDENTIALS = [
-	{ id: 'runbaseCred0001', name: 'Runbase account', key: 'sk-e2e' },
-	{ id: 'runbaseBadKey01', name: 'Runbase wrong key', key: 'sk-wrong' },
-	{ id: 'runbaseBroke001', name: 'Runbase empty balance', key: 'sk-broke' },
-];
-
-/** The demo workflow, changed by `edit`, under a new id. */
-function variant(id: string, edit: (nanoBanana: Workflow['nodes'][number], workflow: Workflow) => void): Workflow {
-	const workflow = example('demo.json');
-	workflow.id = id;
-	workflow.name = `e2e ${id}`;
-	edit(workflow.nodes.find((node) => node.name === 'Nano Banana')!, workflow);
-	return workflow;
-}
-
-function useCredential(node: Workflow['nodes'][number], index: number) {
-	node.credentials = { runbaseApi: { id: CREDENTIALS[index].id, name: CREDENTIALS[index].name } };
-}
 
 const workflows = {
 	binary: example('demo.json'),
@@ -50,63 +19,53 @@ const workflows = {
 	broke: variant('e2eBroke0000001', (node) => useCredential(node, 2)),
 	continueOnFail: variant('e2eContinue0001', (node, workflow) => {
 		node.onError = 'continueRegularOutput';
-		const prompts = workflow.nodes.find((candidate) => candidate.name === 'Prompts')!;
-		prompts.parameters.jsCode =
-			"return ['A good lamp', 'A forbidden lamp', 'Another good lamp'].map((prompt) => ({ json: { prompt, aspectRatio: '4:3', references: [] } }));";
+		setPrompts(workflow, [
+			{ prompt: 'A good lamp', aspectRatio: '4:3' },
+			{ prompt: 'A forbidden lamp', aspectRatio: '4:3' },
+			{ prompt: 'Another good lamp', aspectRatio: '4:3' },
+		]);
 	}),
+	unknownNode: variant('e2eUnknownNode1', (node) => (node.type = 'n8n-nodes-runbase.notANode')),
+	slow: variant('e2eSlowRun00001', (_node, workflow) => setPrompts(workflow, [{ prompt: 'A slow lamp', aspectRatio: '1:1' }])),
 	scheduled: example('scheduled-content.json'),
 	crm: example('crm-product-image.json'),
 	agent: example('ai-agent-tool.json'),
 };
 
-let sim: Simulator;
-let instance: N8nInstance;
+let setup: E2eSetup;
 const outputDir = mkdtempSync(path.join(tmpdir(), 'runbase-e2e-files-'));
 
 beforeAll(async () => {
-	sim = await startSimulator({
-		pendingMs: 100,
-		processingMs: 1500,
-		apiKeys: ['sk-e2e', 'sk-broke'],
-		keyStates: { 'sk-broke': 'insufficient_balance' },
-		failPromptsMatching: /forbidden/,
-	});
-	await n8n.ensureInstalled({ log: (line) => process.stderr.write(`[n8n] ${line}\n`) });
-	instance = await n8n.createInstance({
-		packageTarball: packTarball(),
-		log: () => {},
-		env: {
-			RUNBASE_OUTPUT_DIR: outputDir,
-			N8N_RESTRICT_FILE_ACCESS_TO: outputDir,
-			N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false',
+	setup = await startE2e(
+		Object.values(workflows),
+		{
+			pendingMs: 100,
+			processingMs: 1500,
+			failPromptsMatching: /forbidden/,
+			timing: (run) => (/slow/.test(run.input.prompt) ? { processingMs: 600_000 } : {}),
 		},
-	});
-	await instance.importCredentials(
-		CREDENTIALS.map(({ id, name, key }) => ({ id, name, type: 'runbaseApi', data: { apiKey: key, baseUrl: sim.apiBaseUrl } })),
+		{ RUNBASE_OUTPUT_DIR: outputDir, N8N_RESTRICT_FILE_ACCESS_TO: outputDir, N8N_BLOCK_ENV_ACCESS_IN_NODE: 'false' },
 	);
-	await instance.importWorkflows(Object.values(workflows));
 }, 1_200_000);
 
 afterAll(async () => {
-	await instance?.dispose();
-	await sim?.close();
+	await setup?.dispose();
 	rmSync(outputDir, { recursive: true, force: true });
 });
 
-function nanoBananaItems(run: ExecuteResult) {
-	return run.result?.data?.resultData.runData['Nano Banana']?.[0]?.data?.main[0] ?? [];
-}
-
 test('the demo workflow produces three images as binary data with the right type and size', async () => {
+	const { instance, sim } = setup;
 	const run = await instance.execute(workflows.binary.id);
 	expect(run.result?.status).toBe('success');
-	const items = nanoBananaItems(run);
+	const items = run.items('Nano Banana');
 	expect(items.map((item) => item.json.aspectRatio)).toEqual(['16:9', '9:16', '1:1']);
-	const sizes = items.map((item) => {
+	const sizes = items.map((item, index) => {
 		const binary = item.binary!.data;
 		expect(binary.mimeType).toBe('image/png');
 		expect(binary.fileName).toBe(`${String(item.json.runId)}.png`);
-		return imageSize(Buffer.from(binary.data, 'base64'));
+		const image = run.image('Nano Banana', index)!;
+		expect(image.storedAs).toBe('file'); // filesystem binary mode: the result holds ids, not bytes
+		return imageSize(image.bytes);
 	});
 	expect(sizes).toEqual([
 		{ width: 1344, height: 768 },
@@ -123,43 +82,63 @@ test('the demo workflow produces three images as binary data with the right type
 });
 
 test('URL mode returns URLs and no binary data', async () => {
-	const run = await instance.execute(workflows.urls.id);
+	const run = await setup.instance.execute(workflows.urls.id);
 	expect(run.result?.status).toBe('success');
-	const items = nanoBananaItems(run);
+	const items = run.items('Nano Banana');
 	expect(items).toHaveLength(3);
 	for (const item of items) {
 		expect(item.binary).toBeUndefined();
 		expect(item.json.urls).toEqual([expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/generated\//)]);
 	}
+	expect(run.imagesOf('Nano Banana')).toEqual([]);
 });
 
 test('an invalid key shows the credential error', async () => {
-	const run = await instance.execute(workflows.badKey.id);
+	const run = await setup.instance.execute(workflows.badKey.id);
 	expect(run.result?.status).toBe('error');
 	expect(run.result?.data?.resultData.error?.message).toBe('Runbase rejected the API key');
 	expect(run.result?.data?.resultData.error?.description).toContain('Open the Runbase API credential');
+	expect(run.failure?.kind).toBe('workflow-error');
+	expect(run.failure?.message).toMatch(/^The workflow failed in node "Nano Banana": Runbase rejected the API key/);
 });
 
 test('a 402 shows the balance message', async () => {
-	const run = await instance.execute(workflows.broke.id);
+	const run = await setup.instance.execute(workflows.broke.id);
 	expect(run.result?.status).toBe('error');
 	expect(run.result?.data?.resultData.error?.message).toBe('Your Runbase balance is too low to start this run');
 	expect(run.result?.data?.resultData.error?.description).toContain('Top up your balance');
 });
 
 test('Continue On Fail keeps the good items', async () => {
-	const run = await instance.execute(workflows.continueOnFail.id);
+	const run = await setup.instance.execute(workflows.continueOnFail.id);
 	expect(run.result?.status).toBe('success');
-	const items = nanoBananaItems(run);
+	const items = run.items('Nano Banana');
 	expect(items.map((item) => item.json.status)).toEqual(['succeeded', 'failed', 'succeeded']);
 	expect(items[1].json.error).toMatch(/^Runbase could not generate the image/);
 	expect(items[1].json.runId).toMatch(/^run_/);
 	expect(items[0].binary?.data.mimeType).toBe('image/png');
 	expect(items[2].binary?.data.mimeType).toBe('image/png');
+	expect(run.imagesOf('Nano Banana').map((image) => image.itemIndex)).toEqual([0, 2]);
+});
+
+test('n8n stopping before the run ends is reported as such, with its error, not as a missing result', async () => {
+	const run = await setup.instance.execute(workflows.unknownNode.id);
+	expect(run.status).toBe('unfinished');
+	expect(run.failure?.kind).toBe('n8n-stopped');
+	expect(run.failure?.message).toMatch(/^n8n exited with code 1 before execution \d+ finished/);
+	expect(run.failure?.message).toContain('Unrecognized node type: n8n-nodes-runbase.notANode');
+});
+
+test('a run killed at the time limit is reported as unfinished, and no n8n process is left', async () => {
+	const run = await setup.instance.execute(workflows.slow.id, { timeoutMs: 20_000 });
+	expect(run.timedOut).toBe(true);
+	expect(run.failure?.kind).toBe('n8n-stopped');
+	expect(run.failure?.message).toMatch(/stopped by the harness after its time limit \(20 s\) before execution \d+ finished/);
+	expect(setup.instance.running.size).toBe(0);
 });
 
 test('example: the scheduled content workflow writes its images to disk', async () => {
-	const run = await instance.execute(workflows.scheduled.id);
+	const run = await setup.instance.execute(workflows.scheduled.id);
 	expect(run.result?.data?.resultData.error).toBeUndefined();
 	expect(run.result?.status).toBe('success');
 	expect(readdirSync(outputDir).sort()).toEqual(['post-1.png', 'post-2.png', 'post-3.png']);
@@ -168,6 +147,7 @@ test('example: the scheduled content workflow writes its images to disk', async 
 });
 
 test('example: the CRM webhook answers with the generated image', async () => {
+	const { instance, sim } = setup;
 	await instance.publishWorkflow(workflows.crm.id);
 	const server = await instance.startServer();
 	try {

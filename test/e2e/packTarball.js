@@ -1,3 +1,4 @@
+// @ts-check
 'use strict';
 // Packs this package exactly as npm would publish it (needs `npm run build` first).
 const { execFileSync } = require('node:child_process');
@@ -7,6 +8,7 @@ const path = require('node:path');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** @returns {string} path of the .tgz, in a new temporary folder */
 function packTarball() {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbase-pack-'));
 	const output = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {

@@ -1,5 +1,10 @@
+// @ts-check
 'use strict';
 // Pixel size of a PNG (IHDR) or JPEG (SOF marker) image.
+/**
+ * @param {Buffer} buffer
+ * @returns {{ width: number, height: number } | undefined}
+ */
 function imageSize(buffer) {
 	if (buffer.length > 24 && buffer.readUInt32BE(0) === 0x89504e47) {
 		return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };

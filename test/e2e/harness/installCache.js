@@ -1,0 +1,179 @@
+// @ts-check
+'use strict';
+/**
+ * Installs the n8n version pinned in ../runtime (package.json + package-lock.json) into a
+ * cache folder outside the repository, once: `npm ci --omit=dev --ignore-scripts`, then
+ * sqlite3 built from source for Node 24. The folder name carries a hash of both files, a
+ * lock keeps parallel runs from installing twice, and a marker file is written last.
+ */
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const fsp = require('node:fs/promises');
+const os = require('node:os');
+const path = require('node:path');
+
+const { withLock } = require('./lock');
+const { findNode24 } = require('./node24');
+const { pidAlive, runCommand } = require('./processes');
+
+const RUNTIME_DIR = path.join(__dirname, '..', 'runtime');
+const MARKER = '.runbase-install-complete.json';
+
+/** @param {string} line */
+const defaultLog = (line) => console.error(`[n8n] ${line}`);
+
+/**
+ * @typedef {object} Installation
+ * @property {string} root install folder (holds node_modules/n8n)
+ * @property {string} n8nBin
+ * @property {string} nodeBin Node 24
+ * @property {string | undefined} nodeDir Node 24's headers
+ * @property {string} version n8n version
+ */
+
+/** The pinned version and the cache folder it installs into. */
+function runtimeInfo() {
+	const packageText = fs.readFileSync(path.join(RUNTIME_DIR, 'package.json'));
+	const lockText = fs.readFileSync(path.join(RUNTIME_DIR, 'package-lock.json'));
+	/** @type {string} */
+	const version = JSON.parse(packageText.toString('utf8')).dependencies.n8n;
+	const hash = crypto.createHash('sha256').update(packageText).update(lockText).digest('hex').slice(0, 10);
+	const root =
+		process.env.RUNBASE_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `n8n-${version}-${hash}`);
+	return { version, hash, root };
+}
+
+/** The version of the n8n installed in `root` (the pinned one unless RUNBASE_N8N_CACHE points elsewhere). @param {string} root */
+function installedVersion(root) {
+	const manifest = path.join(root, 'node_modules', 'n8n', 'package.json');
+	return /** @type {string} */ (JSON.parse(fs.readFileSync(manifest, 'utf8')).version);
+}
+
+/** @param {string} root @returns {string | null} */
+function installedAt(root) {
+	const n8nBin = path.join(root, 'node_modules', 'n8n', 'bin', 'n8n');
+	return fs.existsSync(path.join(root, MARKER)) && fs.existsSync(n8nBin) ? n8nBin : null;
+}
+
+const NPM_CONTEXT =
+	/^npm_(lifecycle|package|config_(prefix|global|location|omit|include|production|ignore_scripts|dry_run|build_from_source))/i;
+
+/**
+ * The environment for npm and n8n: Node 24 first on PATH, no parent npm or jest context.
+ * @param {string} nodeBin @param {string | undefined} nodeDir
+ * @returns {NodeJS.ProcessEnv}
+ */
+function toolEnv(nodeBin, nodeDir) {
+	const env = { ...process.env };
+	env.PATH = `${path.dirname(nodeBin)}${path.delimiter}${process.env.PATH || ''}`;
+	if (nodeDir) env.npm_config_nodedir = nodeDir;
+	for (const name of Object.keys(env)) {
+		if (NPM_CONTEXT.test(name) || name.startsWith('JEST_')) delete env[name];
+	}
+	env.npm_config_update_notifier = 'false';
+	// A test runner's NODE_ENV=test makes n8n silence its logger.
+	delete env.NODE_ENV;
+	return env;
+}
+
+/** Removes `<root>.tmp-<pid>-*` folders left by installs whose process is gone. @param {string} root @param {(line: string) => void} log */
+async function removeStaleTmpDirs(root, log) {
+	const prefix = `${path.basename(root)}.tmp-`;
+	const names = await fsp.readdir(path.dirname(root)).catch(() => /** @type {string[]} */ ([]));
+	for (const name of names) {
+		if (!name.startsWith(prefix)) continue;
+		const ownerPid = Number(name.slice(prefix.length).split('-')[0]);
+		if (ownerPid !== process.pid && pidAlive(ownerPid)) continue;
+		log(`removing interrupted install ${name}`);
+		await fsp.rm(path.join(path.dirname(root), name), { recursive: true, force: true });
+	}
+}
+
+/** @type {Promise<Installation> | null} */
+let pendingInstall = null;
+
+/**
+ * Installs the pinned n8n into the cache unless it is there already.
+ * @param {{ log?: (line: string) => void }} [options]
+ * @returns {Promise<Installation>}
+ */
+function ensureInstalled({ log = defaultLog } = {}) {
+	const { version, root } = runtimeInfo();
+	const { nodeBin, nodeDir } = findNode24();
+	const n8nBin = installedAt(root);
+	if (n8nBin) return Promise.resolve({ root, n8nBin, nodeBin, nodeDir, version: installedVersion(root) });
+	if (!pendingInstall) {
+		pendingInstall = withLock(`${root}.lock`, log, () => installLocked({ log, version, root, nodeBin, nodeDir })).finally(
+			() => {
+				pendingInstall = null;
+			},
+		);
+	}
+	return pendingInstall;
+}
+
+/**
+ * @param {{ log: (line: string) => void, version: string, root: string, nodeBin: string, nodeDir: string | undefined }} target
+ * @returns {Promise<Installation>}
+ */
+async function installLocked({ log, version, root, nodeBin, nodeDir }) {
+	const already = installedAt(root);
+	if (already) return { root, n8nBin: already, nodeBin, nodeDir, version };
+	if (!nodeDir) {
+		throw new Error(`No Node headers (include/node/node.h) found next to ${nodeBin}; set RUNBASE_NODE24_HEADERS`);
+	}
+	await removeStaleTmpDirs(root, log);
+	const tmp = `${root}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+	try {
+		await fsp.rm(root, { recursive: true, force: true }); // a half install without marker
+		await fsp.mkdir(tmp, { recursive: true });
+		for (const file of ['package.json', 'package-lock.json']) {
+			await fsp.copyFile(path.join(RUNTIME_DIR, file), path.join(tmp, file));
+		}
+		await installInto(tmp, { log, version, nodeBin, nodeDir });
+		await fsp.writeFile(
+			path.join(tmp, MARKER),
+			JSON.stringify({ version, node: nodeBin, installedAt: new Date().toISOString() }, null, 2),
+		);
+		await fsp.rename(tmp, root);
+		log(`n8n ${version} ready in ${root}`);
+		return { root, n8nBin: path.join(root, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin, nodeDir, version };
+	} catch (error) {
+		await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
+		throw error;
+	}
+}
+
+/**
+ * npm ci, sqlite3 from source, then a check that n8n starts and reports the pinned version.
+ * @param {string} folder
+ * @param {{ log: (line: string) => void, version: string, nodeBin: string, nodeDir: string }} target
+ */
+async function installInto(folder, { log, version, nodeBin, nodeDir }) {
+	const env = toolEnv(nodeBin, nodeDir);
+	const npmOptions = {
+		cwd: folder,
+		env,
+		onLine: (/** @type {string} */ line) => {
+			if (/^npm (error|ERR)/.test(line)) log(line);
+		},
+	};
+	const seconds = (/** @type {number} */ since) => ((Date.now() - since) / 1000).toFixed(0);
+	let started = Date.now();
+	log(`installing n8n ${version} into ${runtimeInfo().root} (npm ci, 3-5 min, ~4 GB RAM) ...`);
+	await runCommand('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], npmOptions);
+	log(`npm ci done in ${seconds(started)} s; building sqlite3 for Node 24 (~80 s) ...`);
+	started = Date.now();
+	const rebuild = ['rebuild', 'sqlite3', '--build-from-source', '--ignore-scripts=false', '--no-audit', '--no-fund'];
+	await runCommand('npm', rebuild, npmOptions);
+	log(`sqlite3 rebuilt in ${seconds(started)} s; checking ...`);
+	await runCommand(nodeBin, ['-e', "require('sqlite3')"], { cwd: path.join(folder, 'node_modules', 'n8n'), env });
+	const n8nBin = path.join(folder, 'node_modules', 'n8n', 'bin', 'n8n');
+	const reported = await runCommand(nodeBin, [n8nBin, '--version'], { cwd: folder, env, timeoutMs: 120000 });
+	const reportedVersion = reported.stdout.trim().split('\n').pop();
+	if (reportedVersion !== version) {
+		throw new Error(`installed n8n reports version "${reportedVersion}", expected ${version}`);
+	}
+}
+
+module.exports = { ensureInstalled, runtimeInfo, toolEnv, defaultLog };
