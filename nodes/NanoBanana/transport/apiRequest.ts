@@ -48,6 +48,7 @@ export async function apiRequest(
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			timeout: options.timeoutMs,
+			abortSignal: ctx.getExecutionCancelSignal(),
 			sendCredentialsOnCrossOriginRedirect: false,
 		})) as { statusCode: number; headers: IDataObject; body: unknown };
 		return { ok: true, statusCode: response.statusCode, headers: response.headers ?? {}, ...parseBody(response.body) };

@@ -66,7 +66,7 @@ export class RequestBudget {
 
 	private pacedUntil = 0;
 
-	private lastDecreaseAt = 0;
+	private lastDecreaseAt = -Infinity;
 
 	private lastGrantAt = 0;
 
@@ -144,10 +144,13 @@ export class RequestBudget {
 	}
 
 	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
-		const newEvent = slot.grantedAt >= this.lastDecreaseAt;
+		const newEvent = slot.grantedAt > this.lastDecreaseAt;
 		if (newEvent) {
 			this.rate = Math.max(1, this.rate * DECREASE_FACTOR);
 			this.lastDecreaseAt = now;
+			// The pause now stands for the window: Runbase said when it has room again, and the
+			// paced release below keeps to the new rate from there.
+			this.slots = this.slots.filter((other) => other.answeredAt === undefined);
 		}
 		if (!newEvent && retryAfterMs === undefined) return;
 		// Without Retry-After, wait until the window has surely cleared, also of rejected requests.

@@ -1,0 +1,137 @@
+/**
+ * Many executions on one key: 30 one-item executions at once in one process
+ * (a CRM webhook burst), and 3 processes with 10 items each (queue-mode
+ * workers), under the lenient and the strict rate limiter. Also the latency a
+ * single one-item execution adds between "image ready on the server" and
+ * "node has it", for runs of 5 to 9 s.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+
+import { runWorkflow } from '../helpers/engine';
+import { startSimulator } from '../simulator';
+import type { Simulator } from '../simulator';
+import type { Row } from './measure';
+import { floorSeconds, GENERATION_MS, LIMIT, measure, printTable, quietWindow, WINDOW_MS } from './measure';
+
+function rowFrom(sim: Simulator, label: string, items: number, wallS: number, failed: number, rssGrowthMb: number): Row {
+	const stats = sim.stats();
+	const api = stats.creates + stats.polls;
+	return {
+		label,
+		items,
+		wallS,
+		floorS: floorSeconds(items),
+		requestsPerRun: api / items,
+		rateLimited: stats.rateLimited,
+		share429: stats.rateLimited / Math.max(1, api),
+		failed: failed + (items - sim.runs.size),
+		rssGrowthMb,
+		imageMb: 0,
+	};
+}
+
+async function webhookBurst(sim: Simulator, strict: boolean): Promise<Row> {
+	sim.reset();
+	const { result, wallS, rssGrowthMb } = await measure(async () =>
+		await Promise.all(
+			Array.from({ length: 30 }, async (_, index) =>
+				await runWorkflow({
+					items: [{ prompt: `Lead ${index}` }],
+					parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', aspectRatio: '16:9', returnAs: 'urls' },
+					credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+					continueOnFail: true,
+					shareProcessState: true,
+				}),
+			),
+		),
+	);
+	const failed = result.filter((one) => one.error || one.items[0]?.json.error !== undefined).length;
+	return rowFrom(sim, `30 one-item executions, 1 process, ${strict ? 'strict' : 'lenient'}`, 30, wallS, failed, rssGrowthMb);
+}
+
+async function workerProcess(baseUrl: string, count: number, prefix: string): Promise<{ failed: number }> {
+	const child = fork(path.join(__dirname, 'benchWorker.js'), [baseUrl, String(count), prefix], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+	let out = '';
+	child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+	if (code !== 0) return { failed: count };
+	return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { failed: number };
+}
+
+async function threeProcesses(sim: Simulator, strict: boolean): Promise<Row> {
+	sim.reset();
+	const started = Date.now();
+	const results = await Promise.all(['W1', 'W2', 'W3'].map(async (prefix) => await workerProcess(sim.apiBaseUrl, 10, prefix)));
+	// Each worker needs a few seconds to load n8n's engine: time is counted from the first request.
+	const firstRequest = Math.min(...sim.requests.map((request) => request.at));
+	const wallS = (Date.now() - Math.max(started, firstRequest)) / 1000;
+	const failed = results.reduce((sum, one) => sum + one.failed, 0);
+	return rowFrom(sim, `3 processes x 10 items, ${strict ? 'strict' : 'lenient'}`, 30, wallS, failed, 0);
+}
+
+/** One-item executions one after another in one process; runs take 5 to 9 s. */
+async function singleItemLatency(sim: Simulator, executions: number) {
+	sim.reset();
+	const latencies: number[] = [];
+	for (let index = 0; index < executions; index++) {
+		await runWorkflow({
+			items: [{ prompt: `Single ${index}` }],
+			parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', aspectRatio: '1:1', returnAs: 'urls' },
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+			shareProcessState: true,
+		});
+	}
+	for (const run of sim.runs.values()) latencies.push((run.reportedAt ?? Infinity) - run.readyAt);
+	const sorted = latencies.sort((a, b) => a - b);
+	const stats = sim.stats();
+	return {
+		executions,
+		medianMs: sorted[Math.floor(sorted.length / 2)],
+		worstMs: sorted[sorted.length - 1],
+		requestsPerRun: (stats.creates + stats.polls) / executions,
+		rateLimited: stats.rateLimited,
+	};
+}
+
+export async function sharedKeyRows(): Promise<Row[]> {
+	const rows: Row[] = [];
+	for (const strict of [false, true]) {
+		const sim = await startSimulator({
+			generationMs: GENERATION_MS,
+			rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true, countRejected: strict },
+		});
+		try {
+			await quietWindow();
+			rows.push(await webhookBurst(sim, strict));
+			console.error(`  done: ${rows[rows.length - 1].label}`);
+			await quietWindow();
+			rows.push(await threeProcesses(sim, strict));
+			console.error(`  done: ${rows[rows.length - 1].label}`);
+		} finally {
+			await sim.close();
+		}
+	}
+	return rows;
+}
+
+export async function printSingleItemLatency(): Promise<void> {
+	const executions = Number(process.env.BENCH_LATENCY_EXECUTIONS ?? 15);
+	// Uniform 5 to 9 s, from a fixed seed so runs compare.
+	let seed = 7;
+	const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+	const sim = await startSimulator({
+		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
+		timing: () => ({ pendingMs: 50, processingMs: 5000 + random() * 4000 - 50 }),
+	});
+	try {
+		const result = await singleItemLatency(sim, executions);
+		console.log('');
+		printTable(
+			['single one-item executions (5-9 s runs)', 'added latency median ms', 'worst ms', 'req/run', '429s'],
+			[[String(result.executions), result.medianMs.toFixed(0), result.worstMs.toFixed(0), result.requestsPerRun.toFixed(2), String(result.rateLimited)]],
+		);
+	} finally {
+		await sim.close();
+	}
+}
