@@ -19,8 +19,9 @@ describe('faults that never clear: a clear error in time, no hang', () => {
 		for (const [index, json] of errors) {
 			const run = runsFor(sim, ran.prompts[index])[0];
 			expect(json.runId).toBe(run.id);
-			expect(json.error).toMatch(/^Runbase had a server error \(HTTP 50[023]\)$/);
-			expect(json.description).toContain(`Run ${run.id} was started: collect it later with the Get Run operation.`);
+			expect(json.error).toBe(`Run ${run.id} did not finish within 5 seconds`);
+			expect(json.description).toMatch(/The last status check failed: Runbase answered HTTP 50[023]\./);
+			expect(json.description).toContain(`collect it later with the Get Run operation and run ID ${run.id}`);
 		}
 		// Back-off: the gaps between retried polls of a run grow, and differ between runs (jitter).
 		const gaps = [...sim.runs.keys()].map((id) => {
@@ -144,8 +145,8 @@ describe('faults that never clear: a clear error in time, no hang', () => {
 		{
 			name: 'a 200 HTML page (proxy login) on polls',
 			brk: { kind: 'html_200', on: 'poll' },
-			message: /^Runbase's answer about run run_\w+ was not JSON\. It began with: <!doctype html>/,
-			description: /Get Run operation and run ID run_/,
+			message: /^Run run_\w+ did not finish within 4 seconds$/,
+			description: /The last status check failed: Runbase's answer was not JSON\. It began with: <!doctype html>.*Get Run operation and run ID run_/,
 		},
 		{
 			name: 'a 200 HTML page (proxy login) on create',

@@ -5,7 +5,7 @@
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.
  */
-import { all, audit, requestsWithFault, runMany, useFaultSimulator } from '../helpers/faultChecks';
+import { all, audit, runsFor, requestsWithFault, runMany, useFaultSimulator } from '../helpers/faultChecks';
 
 const sim = useFaultSimulator();
 
@@ -45,11 +45,16 @@ describe('transient faults: every item still gets its images, from exactly one r
 		expect(sim.stats().rateLimited).toBe(3);
 	});
 
-	test('429 USAGE_EXCEEDED on polls only', async () => {
-		sim.configure({ burst429: { count: 4, on: 'poll', retryAfter: true, retryAfterSeconds: 1, code: 'USAGE_EXCEEDED' } });
+	test('429 USAGE_EXCEEDED on polls: not retried, each item names its paid run, the others finish', async () => {
+		sim.configure({ burst429: { count: 4, on: 'poll', retryAfter: false, code: 'USAGE_EXCEEDED' } });
 		const ran = await runMany('429 usage', { count: 8 });
-		const { ok } = await audit(ran);
-		expect(ok).toEqual(all(ran));
+		const { ok, failed, errors } = await audit(ran);
+		expect(failed).toHaveLength(4);
+		expect(ok).toHaveLength(4);
+		for (const [index, json] of errors) {
+			expect(json.error).toBe('This Runbase API key has reached its usage cap (USAGE_EXCEEDED)');
+			expect(json.runId).toBe(runsFor(sim, ran.prompts[index])[0].id);
+		}
 		expect(sim.stats().creates).toBe(8);
 	});
 

@@ -40,9 +40,12 @@ function budgetAnswer(outcome: ApiOutcome): BudgetAnswer {
 	return outcome.ok ? { kind: 'accepted' } : { kind: 'noAnswer' };
 }
 
-function describeOutcome(outcome: ApiOutcome): string {
+function describeOutcome(outcome: ApiOutcome, connection: Connection): string {
 	if (!outcome.ok) return `the connection failed (${outcome.code})`;
 	if (isRateLimited(outcome)) return 'Runbase answered 429 (rate limited)';
+	if (outcome.statusCode < 300 && outcome.notJson !== undefined) {
+		return `Runbase's answer was not JSON. It began with: ${connection.redact(outcome.notJson).slice(0, 120)}`;
+	}
 	return `Runbase answered HTTP ${outcome.statusCode}`;
 }
 
@@ -129,7 +132,7 @@ export class RunbaseClient {
 				}
 				return { run: readRun(node, outcome as Exclude<ApiOutcome, { ok: false }>, limits.itemIndex, runId, this.connection) };
 			}
-			problem = describeOutcome(outcome);
+			problem = describeOutcome(outcome, this.connection);
 			if (isRateLimited(outcome)) {
 				this.checkRetryAfterFits(outcome, limits, 'exists', runId);
 				continue;
@@ -144,9 +147,10 @@ export class RunbaseClient {
 	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, existence: 'none' | 'exists', runId?: string) {
 		const retryAfter = retryAfterMs((outcome as { headers: IDataObject }).headers);
 		if (retryAfter === undefined || Date.now() + retryAfter <= limits.deadline) return;
+		const seconds = Math.ceil(retryAfter / 1000);
 		throw runError(this.ctx.getNode(), {
-			message: `Runbase asked to wait ${Math.ceil(retryAfter / 1000)} seconds, longer than this item's Timeout allows`,
-			detail: `Runbase rate limited this key (429) with Retry-After ${Math.ceil(retryAfter / 1000)} s. Raise Timeout, or spread the workflows that use this key over time.`,
+			message: `Runbase asked to wait ${seconds} second${seconds === 1 ? '' : 's'}, longer than this item's Timeout allows`,
+			detail: `Runbase rate limited this key (429) with Retry-After ${seconds} s. Raise Timeout, or spread the workflows that use this key over time.`,
 			existence,
 			run: { runId },
 			itemIndex: limits.itemIndex,
