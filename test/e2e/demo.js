@@ -15,6 +15,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+const { releaseFolder, trackFolder } = require('./harness/processes');
 const n8n = require('./n8n');
 const { packTarball, REPO_ROOT } = require('./packTarball');
 const { imageSize } = require('./pngSize');
@@ -79,6 +80,7 @@ async function main() {
 		say('Installing n8n (first run only: a few minutes; later runs reuse it) ...');
 		await n8n.ensureInstalled({ log: (line) => say(`  ${line}`) });
 		tarball = packTarball();
+		trackFolder(path.dirname(tarball)); // removed on Ctrl-C too
 		instance = await n8n.createInstance({ packageTarball: tarball, log: () => {} });
 		await instance.importCredentials([{ id: 'runbaseCred0001', name: 'Runbase account', type: 'runbaseApi', data: source.credentials }]);
 		await instance.importWorkflows([workflow]);
@@ -119,7 +121,10 @@ async function main() {
 	} finally {
 		await instance?.dispose();
 		await source.close();
-		if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+		if (tarball) {
+			fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+			releaseFolder(path.dirname(tarball));
+		}
 	}
 }
 
