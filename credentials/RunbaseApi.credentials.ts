@@ -1,7 +1,6 @@
 import type {
 	IAuthenticateGeneric,
 	Icon,
-	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -40,45 +39,11 @@ export class RunbaseApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			headers: {
-				Authorization: '=Bearer {{$credentials.apiKey}}',
+				Authorization: '=Bearer {{String($credentials.apiKey).trim()}}',
 			},
 		},
 	};
 
-	// Runbase has no "who am I" endpoint: asking for a run that cannot exist answers
-	// 404 for a good key, 401 for a bad key and 403 for a blocked IP or spent key.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl}}',
-			url: '/runs/run_n8n_credential_check',
-			method: 'GET',
-			ignoreHttpStatusErrors: { ignore: true, except: [401, 402, 403, 429, 500, 502, 503, 504] },
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'Runbase rejected this API key (401). Copy the key again from the Runbase dashboard (it starts with "sk-") and paste it without spaces.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						"Runbase refused access (403): this key is limited to other IP addresses or has reached its spend limit. Allow this server's IP or raise the key's limit in the Runbase dashboard.",
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 429,
-					message:
-						'Runbase is rate limiting this key (429) right now, so the key could not be checked. Wait a few seconds and test again.',
-				},
-			},
-		],
-	};
+	// Tested by the Nano Banana node (`testedBy`): only Runbase's own 404 `run_not_found`
+	// for a made-up run proves both the key and the Base URL, on every n8n version.
 }

@@ -1,4 +1,4 @@
-import { runWorkflow, testCredential } from './helpers/engine';
+import { runWorkflow } from './helpers/engine';
 import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
 
@@ -194,44 +194,4 @@ test('without Continue On Fail, a failing item stops the execution and names run
 	} finally {
 		sim.configure({ failPromptsMatching: null });
 	}
-});
-
-describe('credential test', () => {
-	test('a good key passes', async () => {
-		expect(await testCredential({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl })).toEqual({
-			status: 'OK',
-			message: 'Connection successful!',
-		});
-	});
-
-	test('a bad key fails with a clear message', async () => {
-		const result = await testCredential({ apiKey: 'sk-nope', baseUrl: sim.apiBaseUrl });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Runbase rejected this API key \(401\)/);
-	});
-
-	test('a blocked IP fails with a clear message', async () => {
-		const result = await testCredential({ apiKey: 'sk-blocked', baseUrl: sim.apiBaseUrl });
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(/^Runbase refused access \(403\)/);
-	});
-
-	test('an unreachable host fails', async () => {
-		const closed = await startSimulator();
-		const baseUrl = closed.apiBaseUrl;
-		await closed.close();
-		const result = await testCredential({ apiKey: 'sk-test', baseUrl });
-		expect(result).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
-	});
-});
-
-test('Continue On Fail with only bad items answers with error items and sends nothing', async () => {
-	const { items, error } = await runWorkflow({
-		items: [{ prompt: '' }, { prompt: ' ' }],
-		parameters: generate({ prompt: '={{ $json.prompt }}' }),
-		continueOnFail: true,
-	});
-	expect(error).toBeUndefined();
-	expect(items.map((item) => item.json.error)).toEqual(['The prompt is empty [item 0]', 'The prompt is empty [item 1]']);
-	expect(sim.requests).toHaveLength(0);
 });

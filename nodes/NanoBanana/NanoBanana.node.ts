@@ -5,6 +5,7 @@ import * as generate from './actions/generate.operation';
 import * as getRun from './actions/getRun.operation';
 import { outputProperties } from './actions/outputOptions';
 import { router } from './actions/router';
+import { testRunbaseCredential } from './transport/credentialTest';
 
 export class NanoBanana implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +21,7 @@ export class NanoBanana implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'runbaseApi', required: true }],
+		credentials: [{ name: 'runbaseApi', required: true, testedBy: 'runbaseApiTest' }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -49,6 +50,10 @@ export class NanoBanana implements INodeType {
 			...getRun.description,
 			...outputProperties,
 		],
+	};
+
+	methods = {
+		credentialTest: { runbaseApiTest: testRunbaseCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -96,18 +96,23 @@ async function singleItemLatency(sim: Simulator, executions: number) {
 
 export async function sharedKeyRows(): Promise<Row[]> {
 	const rows: Row[] = [];
+	const parts = new Set((process.env.BENCH_SHARED_ROWS ?? 'burst,processes').split(','));
 	for (const strict of [false, true]) {
 		const sim = await startSimulator({
 			generationMs: GENERATION_MS,
 			rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true, countRejected: strict },
 		});
 		try {
-			await quietWindow();
-			rows.push(await webhookBurst(sim, strict));
-			console.error(`  done: ${rows[rows.length - 1].label}`);
-			await quietWindow();
-			rows.push(await threeProcesses(sim, strict));
-			console.error(`  done: ${rows[rows.length - 1].label}`);
+			if (parts.has('burst')) {
+				await quietWindow();
+				rows.push(await webhookBurst(sim, strict));
+				console.error(`  done: ${rows[rows.length - 1].label}`);
+			}
+			if (parts.has('processes')) {
+				await quietWindow();
+				rows.push(await threeProcesses(sim, strict));
+				console.error(`  done: ${rows[rows.length - 1].label}`);
+			}
 		} finally {
 			await sim.close();
 		}

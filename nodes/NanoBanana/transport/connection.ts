@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isLocalHost } from '../helpers/addressPolicy';
 import { DEFAULT_BASE_URL } from '../helpers/constants';
 import { CREDENTIAL_TYPE } from './apiRequest';
 
@@ -21,13 +22,36 @@ export class Connection {
 				description: `Open the node and choose or create a Runbase API credential under "Credential to connect with". (${error.message})`,
 			});
 		}
-		if (!credentials.apiKey) {
+		// A key pasted with a line break or spaces around it is the same key: the credential sends it trimmed.
+		const apiKey = String(credentials.apiKey ?? '').trim();
+		if (!apiKey) {
 			throw new NodeOperationError(ctx.getNode(), 'The Runbase API credential has no API key', {
 				description: 'Open the credential and paste your key from the Runbase dashboard (it starts with "sk-").',
 			});
 		}
 		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		return new Connection(baseUrl, credentials.apiKey);
+		Connection.checkBaseUrl(ctx, baseUrl);
+		return new Connection(baseUrl, apiKey);
+	}
+
+	/** A Base URL must be a web address, and the key travels unencrypted only inside this machine or network. */
+	private static checkBaseUrl(ctx: IExecuteFunctions, baseUrl: string): void {
+		let url: URL | undefined;
+		try {
+			url = new URL(baseUrl);
+		} catch {
+			url = undefined;
+		}
+		if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+			throw new NodeOperationError(ctx.getNode(), `The Base URL "${baseUrl}" of the Runbase API credential is not a web address`, {
+				description: `Open the credential and set Base URL to e.g. ${DEFAULT_BASE_URL}. No run was started.`,
+			});
+		}
+		if (url.protocol === 'http:' && !isLocalHost(url.hostname)) {
+			throw new NodeOperationError(ctx.getNode(), 'The Base URL of the Runbase API credential uses http://, which would send your API key unencrypted', {
+				description: `Open the credential and use https://, e.g. ${DEFAULT_BASE_URL}. Plain http is allowed only for loopback and private addresses. No run was started.`,
+			});
+		}
 	}
 
 	/** The key, only for the shared budget registry, which hashes it. */

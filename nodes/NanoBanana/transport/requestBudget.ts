@@ -31,12 +31,26 @@ interface Slot {
 
 /** The longest pause one 429 can impose, whatever Retry-After says. */
 export const MAX_PAUSE_MS = 60_000;
-/** After a 429 the rate is multiplied by this (AIMD). */
-const DECREASE_FACTOR = 0.5;
-/** Pauses are stretched by up to this share, so clients turned away together come back apart. */
+/** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving, measured faster for 3 workers on a key). */
+const DECREASE_FACTOR = 0.7;
+/**
+ * Pauses are stretched by up to this share, so clients turned away together come
+ * back apart: more when guessing the window, less when Runbase said when to return.
+ */
 const PAUSE_JITTER = 0.3;
+const RETRY_AFTER_JITTER = 0.1;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
 const MAX_IDLE_MS = 30_000;
+/**
+ * Requests in flight at once after a quiet spell or a 429 (slow start, as in TCP): the
+ * first answers show whether the key's window has room before a whole burst is sent.
+ * Each accepted answer allows one more, up to the rate.
+ */
+const INITIAL_IN_FLIGHT = 2;
+/** A spell without requests this long means other clients may have filled the window meanwhile. */
+const QUIET_SPELL_MS = 1000;
+/** A request in flight longer than this is slow, not a sign of room: it stops holding back the others. */
+const SLOW_ANSWER_MS = 2000;
 
 /**
  * The request budget of one API key. Runbase counts creates and polls together
@@ -45,11 +59,12 @@ const MAX_IDLE_MS = 30_000;
  * request (lowest priority number) goes first.
  *
  * Other processes and apps may use the same key, so the budget adapts (AIMD, as
- * TCP does): a 429 halves the rate and pauses every request, at least until the
+ * TCP does): a 429 lowers the rate to 70% and pauses every request, at least until the
  * window has cleared; each accepted answer then raises the rate a little, up to
  * the ceiling. 429s for requests that were sent before the last decrease belong
  * to the same event and count once. After a pause, requests are released evenly
- * at the new rate for one window instead of all at once.
+ * at the new rate for one window instead of all at once, and after a pause or a
+ * quiet spell only a few go out until their answers show the window has room.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -69,6 +84,8 @@ export class RequestBudget {
 	private lastDecreaseAt = -Infinity;
 
 	private lastGrantAt = 0;
+
+	private inFlightLimit = INITIAL_IN_FLIGHT;
 
 	private pumping = false;
 
@@ -137,8 +154,9 @@ export class RequestBudget {
 		const now = Date.now();
 		slot.answeredAt = now;
 		if (answer.kind === 'rateLimited') this.onRateLimited(slot, answer.retryAfterMs, now);
-		else if (answer.kind === 'accepted' && now >= this.pausedUntil) {
-			this.rate = Math.min(this.ceiling, this.rate + 1 / this.rate);
+		else if (answer.kind === 'accepted') {
+			this.inFlightLimit = Math.min(this.limit, this.inFlightLimit + 1);
+			if (now >= this.pausedUntil) this.rate = Math.min(this.ceiling, this.rate + 1 / this.rate);
 		}
 		this.wakeUp?.abort();
 	}
@@ -148,6 +166,7 @@ export class RequestBudget {
 		if (newEvent) {
 			this.rate = Math.max(1, this.rate * DECREASE_FACTOR);
 			this.lastDecreaseAt = now;
+			this.inFlightLimit = INITIAL_IN_FLIGHT;
 			// The pause now stands for the window: Runbase said when it has room again, and the
 			// paced release below keeps to the new rate from there.
 			this.slots = this.slots.filter((other) => other.answeredAt === undefined);
@@ -155,7 +174,8 @@ export class RequestBudget {
 		if (!newEvent && retryAfterMs === undefined) return;
 		// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
 		const pause = Math.min(MAX_PAUSE_MS, retryAfterMs ?? this.windowMs);
-		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * PAUSE_JITTER));
+		const jitter = retryAfterMs === undefined ? PAUSE_JITTER : RETRY_AFTER_JITTER;
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * jitter));
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
 
@@ -175,6 +195,12 @@ export class RequestBudget {
 			at = Math.max(at, freedAt[this.slots.length - limit]);
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / limit);
+		if (now - this.lastGrantAt > QUIET_SPELL_MS) this.inFlightLimit = Math.min(this.inFlightLimit, INITIAL_IN_FLIGHT);
+		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
+		if (waitingForAnswers.length >= this.inFlightLimit) {
+			// The next answer wakes the pump; a slow one stops counting after a while.
+			at = Math.max(at, Math.min(...waitingForAnswers.map((slot) => slot.grantedAt + SLOW_ANSWER_MS)));
+		}
 		return at;
 	}
 
