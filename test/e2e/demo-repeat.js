@@ -59,8 +59,6 @@ function runDemo(checkout, index) {
 	});
 	const seconds = Math.round((Date.now() - started) / 1000);
 	const output = `${result.stdout}\n${result.stderr}`;
-	const logFile = path.join(os.tmpdir(), `runbase-demo-repeat-${index}.log`);
-	fs.writeFileSync(logFile, output);
 	const leftProcesses = processesInside(tmp);
 	// n8n turns on Node's compile cache, which lives in the temporary folder: not a leftover of the run.
 	const leftFiles = fs.readdirSync(tmp).filter((name) => name !== 'node-compile-cache');
@@ -75,6 +73,8 @@ function runDemo(checkout, index) {
 		say(`run ${index}/${runs}: ok in ${seconds} s`);
 		return null;
 	}
+	const logFile = path.join(os.tmpdir(), `runbase-demo-repeat-${index}.log`);
+	fs.writeFileSync(logFile, output);
 	const tail = output.replace(/\r/g, '\n').trim().split('\n').slice(-12).join('\n    ');
 	say(`run ${index}/${runs}: FAILED in ${seconds} s: ${problems.join('; ')} (full output: ${logFile})\n    ${tail}`);
 	return problems.join('; ');
