@@ -131,6 +131,16 @@ test('reference images from the list, an array expression and a text expression 
 	expect(inputs.every((input) => !('aspect_ratio' in input) || input.aspect_ratio === 'auto')).toBe(true);
 });
 
+test('Wait for Completion given as the text "false" by an expression counts as off', async () => {
+	const started = await runWorkflow({
+		items: [{ wait: 'false' }],
+		parameters: { operation: 'generate', prompt: 'Later', options: { ...fast, waitForCompletion: '={{ $json.wait }}' } },
+		credentials: credentials(),
+	});
+	expect(started.items[0].json.status).toBe('pending');
+	expect(sim.requests.filter((request) => request.kind === 'poll')).toHaveLength(0);
+});
+
 test('Wait for Completion off returns the run ID at once, and Get Run collects it later', async () => {
 	const started = await runWorkflow({
 		parameters: { operation: 'generate', prompt: 'Later', options: { ...fast, waitForCompletion: false } },

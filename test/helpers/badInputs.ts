@@ -224,4 +224,23 @@ export const table: BadInput[] = [
 		items: [{ prompt: 'a lamp' }, { prompt: 'a chair' }, { prompt: '' }],
 		message: 'The prompt is empty [item 2]',
 	},
+	{
+		input: 'Concurrency from an expression that differs between items',
+		parameters: generate({ prompt: '={{ $json.prompt }}' }, { concurrency: '={{ $json.concurrency }}' }),
+		items: [
+			{ prompt: 'a lamp', concurrency: 10 },
+			{ prompt: 'a chair', concurrency: 5 },
+		],
+		message: 'Concurrency is read from the first item, but item 1 sets 5 instead of 10',
+	},
+	{
+		input: 'Wait for Completion from an expression that is not true or false ("maybe")',
+		parameters: generate({}, { waitForCompletion: '={{ "maybe" }}' }),
+		message: 'Wait for Completion must be true or false, but is "maybe" [item 0]',
+	},
+	{
+		input: 'Unknown Return As from an expression ("file")',
+		parameters: generate({ returnAs: '={{ "file" }}' }),
+		message: 'Return As must be "binary" or "urls", but is "file" [item 0]',
+	},
 ];

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { ExecutionSettings, RunSettings } from '../helpers/interfaces';
 import { NUMERIC_OPTIONS, numericOptionProperty, readNumericOption } from '../helpers/numericOptions';
+import { checkReturnAs, checkSameForEveryItem, checkSwitch } from '../helpers/settingChecks';
 import { checkFieldName } from '../helpers/validation';
 
 /** Return As and Options, shared by Generate and Get Run. */
@@ -70,10 +71,10 @@ export function readRunSettings(ctx: IExecuteFunctions, itemIndex: number): RunS
 	const node = ctx.getNode();
 	const opts = options(ctx, itemIndex);
 	const read = (name: Parameters<typeof readNumericOption>[3]) => readNumericOption(node, itemIndex, opts, name);
-	const returnAs = ctx.getNodeParameter('returnAs', itemIndex, 'binary');
+	const returnAs = checkReturnAs(node, itemIndex, ctx.getNodeParameter('returnAs', itemIndex, 'binary'));
 	return {
-		returnAs: returnAs === 'urls' ? 'urls' : 'binary',
-		waitForCompletion: opts.waitForCompletion !== false,
+		returnAs,
+		waitForCompletion: checkSwitch(node, itemIndex, 'Wait for Completion', opts.waitForCompletion, true),
 		binaryPropertyName:
 			returnAs === 'urls' ? 'data' : checkFieldName(node, itemIndex, opts.binaryPropertyName ?? 'data'),
 		firstCheckMs: read('firstCheck'),
@@ -85,11 +86,13 @@ export function readRunSettings(ctx: IExecuteFunctions, itemIndex: number): RunS
 	};
 }
 
-export function readExecutionSettings(ctx: IExecuteFunctions): ExecutionSettings {
+/** Settings of the whole execution: the same for every item, or a clear error. */
+export function readExecutionSettings(ctx: IExecuteFunctions, itemIndexes: number[]): ExecutionSettings {
 	const node = ctx.getNode();
-	const opts = options(ctx, 0);
+	const perItem = (name: 'concurrency' | 'requestsPerWindow') =>
+		itemIndexes.map((itemIndex) => readNumericOption(node, itemIndex, options(ctx, itemIndex), name));
 	return {
-		concurrency: readNumericOption(node, 0, opts, 'concurrency'),
-		requestsPerWindow: readNumericOption(node, 0, opts, 'requestsPerWindow'),
+		concurrency: checkSameForEveryItem(node, 'Concurrency', perItem('concurrency')),
+		requestsPerWindow: checkSameForEveryItem(node, 'Requests per 10 Seconds', perItem('requestsPerWindow')),
 	};
 }

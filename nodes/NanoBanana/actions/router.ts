@@ -62,7 +62,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (prepared.size === 0) return [results];
 
-	const settings = readExecutionSettings(this);
+	const settings = readExecutionSettings(this, [...prepared.keys()]);
 	const signal = this.getExecutionCancelSignal();
 	const connection = await Connection.open(this);
 	const lease = leaseBudget(connection.baseUrl, connection.budgetKey, settings.requestsPerWindow);

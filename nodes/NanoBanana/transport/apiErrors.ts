@@ -57,9 +57,15 @@ function explain(httpCode: number, server: ServerError, runId?: string): Explana
 					description: `Raise the key's spend limit in ${DASHBOARD_URL} or use another key in the credential.${said}`,
 				};
 			}
+			if (server.code === 'ip_not_allowed') {
+				return {
+					message: "Runbase refused this API key from this server's IP address",
+					description: `Add this server's IP address to the key's allow list in ${DASHBOARD_URL}, or use a key without an IP restriction.${said}`,
+				};
+			}
 			return {
-				message: "Runbase refused this API key from this server's IP address",
-				description: `Add this server's IP address to the key's allow list in ${DASHBOARD_URL}, or use a key without an IP restriction. If the key has a spend limit, check that too.${said}`,
+				message: `Access to Runbase was refused (403${server.code ? ` ${server.code}` : ''})`,
+				description: `Check the key's IP allow list and spend limit in ${DASHBOARD_URL}. If a proxy or firewall stands between n8n and Runbase, it may have answered instead.${said}`,
 			};
 		case 404:
 			return {
@@ -92,10 +98,16 @@ export function runbaseApiError(
 	node: INode,
 	httpCode: number,
 	json: unknown,
-	context: { itemIndex: number; existence: RunExistence; run?: RunFacts },
+	context: { itemIndex: number; existence: RunExistence; run?: RunFacts; notJson?: string },
 ): NodeApiError {
 	const server = readServerError(json);
-	const { message, description } = explain(httpCode, server, context.run?.runId);
+	const explained = explain(httpCode, server, context.run?.runId);
+	const { message } = explained;
+	// An answer that is not Runbase's JSON (a proxy's HTML page) is shown by its start.
+	const description =
+		context.notJson && !server.code
+			? `${explained.description} The answer was not Runbase's and began with: ${context.notJson.slice(0, 120)}`
+			: explained.description;
 	return runError(node, {
 		message,
 		detail: description,

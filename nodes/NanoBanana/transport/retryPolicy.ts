@@ -2,7 +2,12 @@ import type { ApiOutcome } from './apiRequest';
 import { readServerError } from './apiErrors';
 
 /** Connection errors that happen before the request left this machine: nothing reached Runbase. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
+
+/** Certificate and TLS failures: the handshake failed, so no request was sent. */
+export function isTlsFailure(code: string): boolean {
+	return /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|EPROTO/i.test(code);
+}
 
 /** A base URL that refuses connections is a setup problem: a few tries, not the whole Timeout. */
 export const MAX_UNREACHABLE_ATTEMPTS = 3;
@@ -18,7 +23,7 @@ export function isUsageCapped(outcome: ApiOutcome): boolean {
 
 /** The request certainly never reached Runbase. */
 export function wasNotSent(outcome: ApiOutcome): boolean {
-	return !outcome.ok && NOT_SENT_CODES.has(outcome.code);
+	return !outcome.ok && (NOT_SENT_CODES.has(outcome.code) || isTlsFailure(outcome.code));
 }
 
 /** A poll only reads, so any answer that may be temporary is worth another try. */

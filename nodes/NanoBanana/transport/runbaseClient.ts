@@ -13,6 +13,7 @@ import {
 	isRateLimited,
 	isUsageCapped,
 	isWorthRepolling,
+	isTlsFailure,
 	MAX_UNREACHABLE_ATTEMPTS,
 	retryAfterMs,
 	wasNotSent,
@@ -38,6 +39,15 @@ const DEADLINE = Symbol('deadline');
 function budgetAnswer(outcome: ApiOutcome): BudgetAnswer {
 	if (isRateLimited(outcome)) return { kind: 'rateLimited', retryAfterMs: retryAfterMs((outcome as { headers: IDataObject }).headers) };
 	return outcome.ok ? { kind: 'accepted' } : { kind: 'noAnswer' };
+}
+
+/** What to change when a request never left this machine. */
+function notSentAdvice(code: string): string {
+	if (isTlsFailure(code)) {
+		return "Runbase's TLS certificate was not accepted: check the Base URL in the Runbase API credential, and any proxy between n8n and Runbase that replaces certificates.";
+	}
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return "The Base URL's host name was not found: check the Base URL in the Runbase API credential and this server's DNS.";
+	return "Check the Base URL in the Runbase API credential and this server's internet access.";
 }
 
 function describeOutcome(outcome: ApiOutcome, connection: Connection): string {
@@ -92,7 +102,7 @@ export class RunbaseClient {
 				throw runError(node, {
 					message: notSent ? `Could not reach Runbase at ${this.connection.baseUrl}` : 'The connection to Runbase broke while starting the run',
 					detail: notSent
-						? `Check the Base URL in the Runbase API credential and this server's internet access. (${this.connection.redact(outcome.message)})`
+						? `${notSentAdvice(outcome.code)} (${this.connection.redact(outcome.message)})`
 						: `(${this.connection.redact(outcome.message)})`,
 					existence: notSent ? 'none' : 'unknown',
 					itemIndex,
@@ -108,6 +118,7 @@ export class RunbaseClient {
 					itemIndex,
 					existence: runId ? 'exists' : mayHaveStarted ? 'unknown' : 'none',
 					run: { runId },
+					notJson: outcome.notJson && this.connection.redact(outcome.notJson),
 				});
 			}
 			return readRun(node, outcome, itemIndex, undefined, this.connection);
@@ -128,6 +139,7 @@ export class RunbaseClient {
 						itemIndex: limits.itemIndex,
 						existence: outcome.statusCode === 404 ? 'notFound' : 'exists',
 						run: { runId },
+						notJson: outcome.notJson && this.connection.redact(outcome.notJson),
 					});
 				}
 				return { run: readRun(node, outcome as Exclude<ApiOutcome, { ok: false }>, limits.itemIndex, runId, this.connection) };
