@@ -123,6 +123,21 @@ async function readStoredBinary(binaryId, storageRoots) {
 }
 
 /**
+ * Every output item of every node, with where it sits.
+ * @param {RunData | undefined} data
+ * @returns {Generator<{ node: string, runIndex: number, outputIndex: number, itemIndex: number, item: Item }>}
+ */
+function* outputItems(data) {
+	for (const [node, runs] of Object.entries(data?.resultData.runData ?? {})) {
+		for (const [runIndex, nodeRun] of runs.entries()) {
+			for (const [outputIndex, output] of (nodeRun.data?.main ?? []).entries()) {
+				for (const [itemIndex, item] of (output ?? []).entries()) yield { node, runIndex, outputIndex, itemIndex, item };
+			}
+		}
+	}
+}
+
+/**
  * Every binary field of every output item of every node, with its bytes.
  * @param {RunData | undefined} data @param {string[]} storageRoots
  * @returns {Promise<ExecutionImage[]>}
@@ -132,24 +147,18 @@ async function collectImages(data, storageRoots) {
 	const files = new Map();
 	/** @type {Promise<ExecutionImage>[]} */
 	const images = [];
-	for (const [node, runs] of Object.entries(data?.resultData.runData ?? {})) {
-		runs.forEach((nodeRun, runIndex) => {
-			(nodeRun.data?.main ?? []).forEach((output, outputIndex) => {
-				(output ?? []).forEach((item, itemIndex) => {
-					for (const [field, binary] of Object.entries(item.binary ?? {})) {
-						const place = { node, runIndex, outputIndex, itemIndex, field, fileName: binary.fileName, mimeType: binary.mimeType };
-						if (binary.id) {
-							let file = files.get(binary.id);
-							if (!file) files.set(binary.id, (file = readStoredBinary(binary.id, storageRoots)));
-							images.push(file.then((bytes) => ({ ...place, bytes, storedAs: /** @type {const} */ ('file') })));
-						} else {
-							const bytes = Buffer.from(binary.data ?? '', 'base64');
-							images.push(Promise.resolve({ ...place, bytes, storedAs: /** @type {const} */ ('inline') }));
-						}
-					}
-				});
-			});
-		});
+	for (const { item, ...position } of outputItems(data)) {
+		for (const [field, binary] of Object.entries(item.binary ?? {})) {
+			const place = { ...position, field, fileName: binary.fileName, mimeType: binary.mimeType };
+			if (binary.id) {
+				let file = files.get(binary.id);
+				if (!file) files.set(binary.id, (file = readStoredBinary(binary.id, storageRoots)));
+				images.push(file.then((bytes) => ({ ...place, bytes, storedAs: /** @type {const} */ ('file') })));
+			} else {
+				const bytes = Buffer.from(binary.data ?? '', 'base64');
+				images.push(Promise.resolve({ ...place, bytes, storedAs: /** @type {const} */ ('inline') }));
+			}
+		}
 	}
 	return await Promise.all(images);
 }
