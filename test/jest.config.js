@@ -7,5 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 60_000,
+	// The suites mostly wait on timers and the simulator: more workers than cores still shortens CI.
+	maxWorkers: 4,
 	reporters: ['default', ['<rootDir>/test/helpers/summaryReporter.js', { name: 'unit' }]],
 };

@@ -37,13 +37,13 @@ describe('transient faults: every item still gets its images, from exactly one r
 		expect(sim.stats().creates).toBe(10 + requestsWithFault(sim, 'burst429', 'create').length);
 	});
 
-	test('a burst of 429 without Retry-After (exponential back-off)', async () => {
+	test('a burst of 429 without Retry-After (each signal pauses a whole window, with jitter)', async () => {
 		sim.configure({ burst429: { count: 3, on: 'any', retryAfter: false } });
-		const ran = await runMany('429 no retry-after', { count: 10 });
+		const ran = await runMany('429 no retry-after', { count: 10, options: { timeout: 50 } });
 		const { ok } = await audit(ran);
 		expect(ok).toEqual(all(ran));
 		expect(sim.stats().rateLimited).toBe(3);
-	});
+	}, 60_000);
 
 	test('429 USAGE_EXCEEDED on polls: not retried, each item names its paid run, the others finish', async () => {
 		sim.configure({ burst429: { count: 4, on: 'poll', retryAfter: false, code: 'USAGE_EXCEEDED' } });

@@ -69,8 +69,8 @@ test('a Retry-After beyond the Timeout on a create says no run was started', asy
 
 test('a burst of 429s arriving together counts as one signal, not as many', async () => {
 	sim.configure({ burst429: { count: 7, on: 'poll', retryAfter: true, retryAfterSeconds: 1 } });
-	// Seven escalating back-offs would stall every item far past this Timeout.
-	const result = await run(generate({ timeout: 12, firstCheck: 0.5 }, 7));
+	// Seven escalating back-offs (1, 2, 4 ... 60 s) would stall every item past this Timeout.
+	const result = await run(generate({ timeout: 40, firstCheck: 0.5 }, 7));
 	expect(result.error).toBeUndefined();
 	expect(result.items.map((item) => item.json.status)).toEqual(Array(7).fill('succeeded'));
 	expect(sim.stats().rateLimited).toBe(7);
