@@ -16,7 +16,7 @@ export class NanoBanana implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] === "getRun" ? "Get Run" : "Generate: " + $parameter["aspectRatio"] }}',
 		description:
-			"Generate and edit images with Google's Nano Banana (Gemini 2.5 Flash Image) through Runbase",
+			"Generate and edit images with Google's Nano Banana, Nano Banana 2 and Nano Banana Pro (Gemini image models) through Runbase",
 		defaults: { name: 'Nano Banana' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -34,7 +34,7 @@ export class NanoBanana implements INodeType {
 						value: 'generate',
 						action: 'Generate or edit an image',
 						description:
-							'Create an image from a prompt, optionally editing or combining up to 10 reference images',
+							'Create an image from a prompt, optionally editing or combining reference images (up to 10, or 14 with Nano Banana 2 and Pro)',
 					},
 					{
 						name: 'Get Run',

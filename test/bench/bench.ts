@@ -2,12 +2,13 @@
  * `npm run bench`: throughput, latency and memory of the node in n8n's engine
  * against the simulator with Runbase's documented rate limit (20 requests per
  * 10 s). Prints figures; asserts nothing. BENCH_SECTIONS picks parts
- * (default `single,shared,latency`).
+ * (default `single,shared,latency`; also `models`: 20 binary 4K images from Nano Banana Pro).
  */
 import { initBinaryData } from '../helpers/engine';
 import { startSimulator } from '../simulator';
 import type { Row } from './measure';
 import { GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
+import { modelRows } from './models';
 import { printSingleItemLatency, sharedKeyRows } from './sharedKey';
 import { naiveRun, nodeRun } from './singleExecution';
 
@@ -50,6 +51,7 @@ async function main() {
 	const rows: Row[] = [];
 	if (SECTIONS.has('single')) rows.push(...(await singleExecutionRows()));
 	if (SECTIONS.has('shared')) rows.push(...(await sharedKeyRows()));
+	if (SECTIONS.has('models')) rows.push(...(await modelRows()));
 	if (rows.length > 0) printRows(rows);
 	if (SECTIONS.has('latency')) await printSingleItemLatency();
 }

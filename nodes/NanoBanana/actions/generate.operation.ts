@@ -1,30 +1,74 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, MODEL_ID } from '../helpers/constants';
 import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
-import { checkAspectRatio, checkPrompt, checkReferenceImages } from '../helpers/validation';
-import { estimatorFor } from '../lifecycle/completionEstimator';
+import type { ModelSpec, Resolution } from '../helpers/models';
+import { ALL_ASPECT_RATIOS, DEFAULT_MODEL_ID, expectedSeconds, MODELS, RESOLUTIONS } from '../helpers/models';
+import { checkAspectRatio, checkModel, checkPrompt, checkReferenceImages, checkResolution } from '../helpers/validation';
+import { estimatorFor, estimatorKey } from '../lifecycle/completionEstimator';
 import { deliver } from '../lifecycle/deliver';
 import { waitForRun } from '../lifecycle/waitForRun';
 import type { Operation } from './operation';
 import { readRunSettings } from './outputOptions';
 
-const ASPECT_RATIO_NAMES: Record<string, string> = {
-	'1:1': 'Square 1:1 (1024x1024)',
-	'2:3': 'Portrait 2:3 (832x1248)',
-	'3:2': 'Landscape 3:2 (1248x832)',
-	'3:4': 'Portrait 3:4 (864x1184)',
-	'4:3': 'Landscape 4:3 (1184x864)',
-	'4:5': 'Portrait 4:5 (896x1152)',
-	'5:4': 'Landscape 5:4 (1152x896)',
-	'9:16': 'Vertical 9:16 (768x1344)',
-	'16:9': 'Widescreen 16:9 (1344x768)',
-	'21:9': 'Ultrawide 21:9 (1536x672)',
-	auto: 'Auto (Model Decides)',
+/** Names in the editor, with Runbase's documented size at 1K where it gives one (2K and 4K are larger). */
+const ASPECT_RATIO_NAMES: Record<string, [name: string, sizeAt1K?: string]> = {
+	'1:1': ['Square 1:1', '1024x1024'],
+	'2:3': ['Portrait 2:3', '832x1248'],
+	'3:2': ['Landscape 3:2', '1248x832'],
+	'3:4': ['Portrait 3:4', '864x1184'],
+	'4:3': ['Landscape 4:3', '1184x864'],
+	'4:5': ['Portrait 4:5', '896x1152'],
+	'5:4': ['Landscape 5:4', '1152x896'],
+	'9:16': ['Vertical 9:16', '768x1344'],
+	'16:9': ['Widescreen 16:9', '1344x768'],
+	'21:9': ['Ultrawide 21:9', '1536x672'],
+	auto: ['Auto (Model Decides)'],
+	'1:4': ['Tall 1:4'],
+	'4:1': ['Wide 4:1'],
+	'1:8': ['Extra Tall 1:8'],
+	'8:1': ['Extra Wide 8:1'],
 };
 
+/** One Aspect Ratio list; a ratio only some models take is shown only while one of them is chosen. */
+function aspectRatioOptions(): INodePropertyOptions[] {
+	return ALL_ASPECT_RATIOS.map((value) => {
+		const [name, size] = ASPECT_RATIO_NAMES[value];
+		const models = MODELS.filter((model) => model.aspectRatios.includes(value));
+		const only = models.length < MODELS.length;
+		const description = [
+			size ? `${size} at 1K` : value === 'auto' ? 'The model picks the shape, e.g. to match a reference image' : '',
+			only ? `${models.map((model) => model.name).join(' and ')} only` : '',
+		]
+			.filter(Boolean)
+			.join('; ');
+		return {
+			name,
+			value,
+			...(description ? { description } : {}),
+			...(only ? { displayOptions: { show: { model: models.map((model) => model.id) } } } : {}),
+		};
+	});
+}
+
+const RESOLUTION_DESCRIPTIONS: Record<Resolution, string> = {
+	'1K': 'About 1 megapixel, e.g. 1024x1024',
+	'2K': 'About 4 megapixels; slower',
+	'4K': 'About 16 megapixels; slowest, a PNG can be 30 MB or more',
+};
+
+const maxReferences = Math.max(...MODELS.map((model) => model.maxReferenceImages));
+
 const properties: INodeProperties[] = [
+	{
+		displayName: 'Model',
+		name: 'model',
+		type: 'options',
+		options: MODELS.map((model) => ({ name: model.name, value: model.id, description: model.summary })),
+		default: DEFAULT_MODEL_ID,
+		description:
+			'Which Nano Banana model makes the image. An expression must give a model ID, e.g. google/nano-banana-pro.',
+	},
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -40,9 +84,19 @@ const properties: INodeProperties[] = [
 		displayName: 'Aspect Ratio',
 		name: 'aspectRatio',
 		type: 'options',
-		options: ASPECT_RATIOS.map((value) => ({ name: ASPECT_RATIO_NAMES[value], value })),
+		options: aspectRatioOptions(),
 		default: '1:1',
-		description: 'Shape of the generated image. Auto lets the model choose, e.g. to match a reference image.',
+		description:
+			'Shape of the generated image; the list shows the ratios of the chosen model. Auto lets the model choose, e.g. to match a reference image.',
+	},
+	{
+		displayName: 'Resolution',
+		name: 'resolution',
+		type: 'options',
+		displayOptions: { show: { model: MODELS.filter((model) => model.resolutions).map((model) => model.id) } },
+		options: RESOLUTIONS.map((value) => ({ name: value, value, description: RESOLUTION_DESCRIPTIONS[value] })),
+		default: '1K',
+		description: 'Size of the generated image. Higher resolutions take longer and make much larger files.',
 	},
 	{
 		displayName: 'Reference Images',
@@ -51,8 +105,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Reference Image',
 		typeOptions: { multipleValues: true },
 		default: {},
-		description:
-			'Up to 10 public image URLs to edit or to take style, products or people from. A field may also hold a list of URLs or text with one URL per line.',
+		description: `Public image URLs to edit or to take style, products or people from: up to ${MODELS.map((model) => `${model.maxReferenceImages} for ${model.name}`).join(', ')}. A field may also hold a list of URLs or text with one URL per line.`,
 		options: [
 			{
 				displayName: 'Image',
@@ -64,7 +117,7 @@ const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'https://example.com/product.png',
-						description: 'Public http(s) URL of the image',
+						description: `Public http(s) URL of the image (up to ${maxReferences}, depending on the model)`,
 					},
 				],
 			},
@@ -75,42 +128,63 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { operation: ['generate'] } }, properties);
 
 interface GenerateRequest {
+	model: ModelSpec;
+	resolution: Resolution;
 	input: NanoBananaInput;
+	/** When to check a new run first until runs of this model and resolution have finished. */
+	firstCheckMs: number;
 	settings: RunSettings;
 }
 
 export const generate: Operation<GenerateRequest> = {
 	prepare(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
 		const node = ctx.getNode();
-		const imageUrls = checkReferenceImages(node, itemIndex, ctx.getNodeParameter('referenceImages', itemIndex, {}));
+		const model = checkModel(node, itemIndex, ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL_ID));
+		const prompt = checkPrompt(node, itemIndex, ctx.getNodeParameter('prompt', itemIndex, ''));
+		const aspectRatio = checkAspectRatio(node, itemIndex, ctx.getNodeParameter('aspectRatio', itemIndex, '1:1'), model);
+		const resolution = checkResolution(node, itemIndex, ctx.getNodeParameter('resolution', itemIndex, null), model);
+		const imageUrls = checkReferenceImages(node, itemIndex, ctx.getNodeParameter('referenceImages', itemIndex, {}), model);
+		const settings = readRunSettings(ctx, itemIndex);
+		// Expected Generation Time, when set, wins; otherwise the guess for this model and resolution.
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		return {
+			model,
+			resolution,
 			input: {
-				prompt: checkPrompt(node, itemIndex, ctx.getNodeParameter('prompt', itemIndex, '')),
-				aspect_ratio: checkAspectRatio(node, itemIndex, ctx.getNodeParameter('aspectRatio', itemIndex, '1:1')),
+				prompt,
+				aspect_ratio: aspectRatio,
+				...(model.resolutions ? { resolution } : {}),
 				...(imageUrls.length > 0 ? { image_urls: imageUrls } : {}),
 			},
-			settings: readRunSettings(ctx, itemIndex),
+			firstCheckMs: options.firstCheck === undefined ? expectedSeconds(model, resolution) * 1000 : settings.firstCheckMs,
+			settings,
 		};
 	},
 
-	async execute(job, { input, settings }) {
+	async execute(job, { model, resolution, input, firstCheckMs, settings }) {
 		const { client, ledger, itemIndex } = job;
-		const body = { model: MODEL_ID, input: { ...input } };
+		const body = { model: model.id, input: { ...input } };
 		const fingerprint = JSON.stringify(body);
-		const echo = { prompt: input.prompt, aspectRatio: input.aspect_ratio, referenceImages: input.image_urls ?? [] };
+		const echo = {
+			model: model.id,
+			resolution,
+			prompt: input.prompt,
+			aspectRatio: input.aspect_ratio,
+			referenceImages: input.image_urls ?? [],
+		};
 		// n8n's Retry On Fail runs the node again: an item whose run already exists collects it instead of paying twice.
 		const reused = ledger.reusable(itemIndex, fingerprint);
 		let created: RunbaseRun;
 		if (reused) {
-			created = { id: reused.runId, status: reused.status, model: MODEL_ID };
+			created = { id: reused.runId, status: reused.status, model: model.id };
 		} else {
 			created = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
 			ledger.recordCreated(itemIndex, fingerprint, created.id, created.status);
 		}
 		if (!settings.waitForCompletion) return await deliver(job, created, echo);
 		const createdAt = Date.now();
-		const estimator = estimatorFor(MODEL_ID);
-		const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(settings.firstCheckMs, client.hasRoomToSpare());
+		const estimator = estimatorFor(estimatorKey(model.id, resolution));
+		const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(firstCheckMs, client.hasRoomToSpare());
 		const run = await waitForRun(job, created.id, firstCheckAt);
 		if (!reused) estimator.record(run, Date.now() - createdAt);
 		return await deliver(job, { ...created, ...run }, echo, Date.now() - job.startedAt);

@@ -1,20 +1,4 @@
-export const MODEL_ID = 'google/nano-banana';
-
-export const ASPECT_RATIOS = [
-	'1:1',
-	'2:3',
-	'3:2',
-	'3:4',
-	'4:3',
-	'4:5',
-	'5:4',
-	'9:16',
-	'16:9',
-	'21:9',
-	'auto',
-] as const;
-
-export const MAX_REFERENCE_IMAGES = 10;
+/** The models, their aspect ratios, resolutions and reference limits: helpers/models.ts. */
 
 export const DEFAULT_BASE_URL = 'https://runbase.net/api/v1';
 export const DASHBOARD_URL = 'https://runbase.net/dashboard';
@@ -23,7 +7,7 @@ export const DASHBOARD_URL = 'https://runbase.net/dashboard';
 export const RATE_LIMIT_WINDOW_MS = 10_000;
 export const DEFAULT_REQUESTS_PER_WINDOW = 20;
 
-/** Documented generation time is 5 to 9 s with a median near 7 s. */
+/** Documented generation time of Nano Banana is 5 to 9 s with a median near 7 s; other models scale from it (helpers/models.ts). */
 export const DEFAULT_FIRST_CHECK_SECONDS = 7;
 
 /** Long runs are checked less and less often, up to this interval. */

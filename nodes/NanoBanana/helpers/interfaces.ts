@@ -10,9 +10,11 @@ export interface RunbaseRun {
 	completedAt?: string;
 }
 
+/** The `input` of a create request; `resolution` only for models that take one. */
 export interface NanoBananaInput {
 	prompt: string;
 	aspect_ratio: string;
+	resolution?: string;
 	image_urls?: string[];
 }
 

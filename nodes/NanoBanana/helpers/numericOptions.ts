@@ -53,19 +53,21 @@ export const NUMERIC_OPTIONS = {
 		scale: 1000,
 		precision: 1,
 		description:
-			'When to check a new run for the first time. The node learns the real time from runs that finish, so this only matters until the first runs are done.',
+			'When to check a new run for the first time. Without this option the node starts from a guess per model and resolution (7 s for Nano Banana, longer for Pro and for 2K and 4K). It learns the real time from runs that finish, so this only matters until the first runs are done.',
 	},
 	maxImageSize: {
 		name: 'maxImageSize',
 		displayName: 'Max Image Size (MB)',
 		label: 'Max Image Size',
-		default: 50,
+		// A 4K PNG is about 35 MB, and up to about 75 MB if it has an alpha channel and little to compress.
+		default: 100,
 		min: 1,
 		max: 500,
 		unit: 'MB',
 		scale: 1_000_000,
 		binaryOnly: true,
-		description: 'Downloads larger than this are refused, to protect the memory of your n8n instance',
+		description:
+			'Downloads larger than this are refused, to protect your n8n instance. A 4K PNG is about 35 MB.',
 	},
 	pollInterval: {
 		name: 'pollInterval',

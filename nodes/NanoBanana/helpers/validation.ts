@@ -1,7 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { ASPECT_RATIOS, MAX_REFERENCE_IMAGES } from './constants';
+import type { ModelSpec, Resolution } from './models';
+import { FIXED_RESOLUTION, findModel, MODELS, modelsWithRatio } from './models';
 
 function invalid(node: INode, itemIndex: number, message: string, description: string) {
 	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { description, itemIndex });
@@ -25,12 +26,45 @@ export function checkPrompt(node: INode, itemIndex: number, value: unknown): str
 	return prompt;
 }
 
-export function checkAspectRatio(node: INode, itemIndex: number, value: unknown): string {
-	const ratio = typeof value === 'string' ? value.trim() : value;
-	if (typeof ratio !== 'string' || !(ASPECT_RATIOS as readonly string[]).includes(ratio)) {
-		throw invalid(node, itemIndex, `The aspect ratio "${String(value)}" is not supported`, `Use one of ${ASPECT_RATIOS.join(', ')}.`);
+/** The Model parameter, or a model ID from an expression. */
+export function checkModel(node: INode, itemIndex: number, value: unknown): ModelSpec {
+	const id = typeof value === 'string' ? value.trim() : value;
+	const model = typeof id === 'string' ? findModel(id) : undefined;
+	if (!model) {
+		const valid = MODELS.map((spec) => `${spec.id} (${spec.name})`).join(', ');
+		throw invalid(node, itemIndex, `The model "${String(value)}" is not supported`, `Use one of ${valid}.`);
 	}
-	return ratio;
+	return model;
+}
+
+/** A ratio the model does not take is an error: the node never swaps it for another. */
+export function checkAspectRatio(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string {
+	const ratio = typeof value === 'string' ? value.trim() : value;
+	if (typeof ratio === 'string' && model.aspectRatios.includes(ratio)) return ratio;
+	const takes = `${model.name} takes ${model.aspectRatios.join(', ')}.`;
+	const others = typeof ratio === 'string' ? modelsWithRatio(ratio) : [];
+	if (others.length === 0) {
+		throw invalid(node, itemIndex, `The aspect ratio "${String(value)}" is not supported`, `Use one of ${model.aspectRatios.join(', ')} (the ratios of ${model.name}).`);
+	}
+	const names = others.map((id) => findModel(id)?.name).join(' or ');
+	throw invalid(node, itemIndex, `The aspect ratio "${String(ratio)}" is not supported by ${model.name}`, `${takes} ${ratio} needs ${names}: pick another ratio or another model.`);
+}
+
+/**
+ * The resolution a run is made at. Only models that take one get it sent;
+ * a model without one makes 1K images, so asking it for 2K or 4K is an error.
+ */
+export function checkResolution(node: INode, itemIndex: number, value: unknown, model: ModelSpec): Resolution {
+	const given = typeof value === 'string' ? value.trim() : value;
+	if (!model.resolutions) {
+		if (given === undefined || given === null || given === '' || given === FIXED_RESOLUTION) return FIXED_RESOLUTION;
+		throw invalid(node, itemIndex, `${model.name} takes no resolution, but "${String(value)}" was asked for`, `${model.name} always makes images of about 1 megapixel (1K). For 2K or 4K choose ${MODELS.filter((spec) => spec.resolutions).map((spec) => spec.name).join(' or ')}.`);
+	}
+	const resolution = model.resolutions.find((option) => option === given);
+	if (!resolution) {
+		throw invalid(node, itemIndex, `The resolution "${String(value)}" is not supported by ${model.name}`, `Use one of ${model.resolutions.join(', ')}.`);
+	}
+	return resolution;
 }
 
 /** The node's own list field: `{}` when empty, `{ image: [{ url }] }` otherwise. */
@@ -58,7 +92,7 @@ export function splitReferenceList(text: string): string[] {
  * Reference images arrive as the node's list of URL fields, or from an expression
  * as an array or as text with one URL per line or separated by commas.
  */
-export function checkReferenceImages(node: INode, itemIndex: number, value: unknown): string[] {
+export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string[] {
 	const entries = isReferenceImageList(value)
 		? ((value as { image?: Array<{ url?: unknown }> }).image ?? []).map((entry) => entry?.url)
 		: [value];
@@ -73,8 +107,10 @@ export function checkReferenceImages(node: INode, itemIndex: number, value: unkn
 	};
 	entries.forEach(collect);
 
-	if (urls.length > MAX_REFERENCE_IMAGES) {
-		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but Nano Banana accepts at most ${MAX_REFERENCE_IMAGES}`, 'Remove some reference images, or split them over several items.');
+	if (urls.length > model.maxReferenceImages) {
+		const more = MODELS.filter((spec) => spec.maxReferenceImages >= urls.length).map((spec) => spec.name);
+		const advice = more.length > 0 ? ` ${more.join(' and ')} take${more.length === 1 ? 's' : ''} up to ${Math.max(...MODELS.map((spec) => spec.maxReferenceImages))}.` : '';
+		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but ${model.name} accepts at most ${model.maxReferenceImages}`, `Remove some reference images, or split them over several items.${advice}`);
 	}
 	urls.forEach((url, index) => checkWebAddress(node, itemIndex, url, index));
 	return urls;

@@ -36,8 +36,13 @@ export class CompletionEstimator {
 	}
 }
 
-/** One estimator per model (and resolution), shared by every execution of this n8n process. */
+/** One estimator per model and resolution, shared by every execution of this n8n process. */
 const estimators = new Map<string, CompletionEstimator>();
+
+/** Runs of one model at one resolution take alike; a Pro 4K run says little about a Nano Banana run. */
+export function estimatorKey(modelId: string, resolution: string): string {
+	return `${modelId} ${resolution}`;
+}
 
 export function estimatorFor(modelKey: string): CompletionEstimator {
 	let estimator = estimators.get(modelKey);

@@ -2,11 +2,11 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import type { RunbaseRun } from '../helpers/interfaces';
 import type { RequestEcho } from '../helpers/runOutput';
-import { describeRun, imageUrls } from '../helpers/runOutput';
+import { describeImages, describeRun, imageUrls } from '../helpers/runOutput';
 import { downloadImages } from '../transport/downloadImages';
 import type { ItemJob } from './itemJob';
 
-/** The output item for a run: JSON always, images as binary data when Return As asks for them. */
+/** The output item for a run: JSON always, images as binary data (with their pixel size and bytes) when Return As asks for them. */
 export async function deliver(job: ItemJob, run: RunbaseRun, echo: RequestEcho, elapsedMs?: number): Promise<INodeExecutionData> {
 	const { ctx, itemIndex, settings } = job;
 	const pairedItem = { item: itemIndex };
@@ -14,6 +14,6 @@ export async function deliver(job: ItemJob, run: RunbaseRun, echo: RequestEcho, 
 	const urls = imageUrls(ctx.getNode(), run, itemIndex);
 	const json = describeRun(run, echo, urls, elapsedMs);
 	if (settings.returnAs !== 'binary') return { json, pairedItem };
-	const binary = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings });
-	return { json, binary, pairedItem };
+	const { binary, images } = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings });
+	return { json: { ...json, ...describeImages(images) }, binary, pairedItem };
 }

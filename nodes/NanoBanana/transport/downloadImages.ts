@@ -1,27 +1,48 @@
-import type { IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 
 import { binaryPropertyFor, imageFileName, sniffImageType } from '../helpers/imageFiles';
+import type { ImageFacts } from '../helpers/imageSize';
+import { ImageMeter } from '../helpers/imageSize';
 import type { RunSettings } from '../helpers/interfaces';
 import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
 import { backoffMs } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
+/** Enough of the file to recognise its format when the host sends no image content type. */
+const SNIFF_BYTES = 16;
 
-interface Downloaded {
-	data: Buffer;
-	mimeType: string;
+/** An image stored in n8n's binary data, and what it turned out to be. */
+interface Stored {
+	binary: IBinaryData;
+	facts: Omit<ImageFacts, 'binaryProperty'>;
 }
 
 /** A reason the download failed, and whether trying again may help. */
-class DownloadProblem {
+class DownloadProblem extends Error {
 	constructor(
 		readonly reason: string,
 		readonly transient: boolean,
-	) {}
+	) {
+		super(reason);
+	}
 }
 
-type ImageStream = AsyncIterable<Buffer> & { destroy?: () => void };
+/** n8n itself failed to store the image (disk full, binary data settings): trying again will not help. */
+class StoreProblem extends Error {}
+
+/**
+ * The parts of the response body (a Node.js Readable) used here. Community
+ * nodes may not import node:stream, so the body's own methods do the work.
+ */
+interface BodyStream {
+	iterator(options: { destroyOnReturn: boolean }): AsyncIterator<Buffer>;
+	unshift(chunk: Buffer): void;
+	/** A new Readable of `transform`'s results; a throw in `transform` ends it with that error. */
+	map(transform: (chunk: Buffer) => Buffer): BodyStream;
+	once(event: 'error', listener: (error: unknown) => void): unknown;
+	destroy(): void;
+}
 
 /** The finished run whose images are fetched, and the item they belong to. */
 export interface DownloadJob {
@@ -31,27 +52,28 @@ export interface DownloadJob {
 	settings: RunSettings;
 }
 
+/** The images of a run as n8n binary data, with each one's pixel size and bytes read from the image itself. */
+export interface DownloadedImages {
+	binary: IBinaryKeyData;
+	images: ImageFacts[];
+}
+
 /**
- * Downloads the images of a finished run into n8n binary data, one at a time so
- * memory holds at most one image per item. The request goes to the image host
- * without credentials: the API key is only ever sent to the API.
+ * Downloads the images of a finished run into n8n binary data, one at a time.
+ * Each image streams from the host into n8n's binary data store, so memory holds
+ * a few chunks per item, not whole images (a 4K PNG is tens of MB). The request
+ * goes to the image host without credentials: the API key is only ever sent to the API.
  */
-export async function downloadImages(ctx: IExecuteFunctions, job: DownloadJob): Promise<IBinaryKeyData> {
+export async function downloadImages(ctx: IExecuteFunctions, job: DownloadJob): Promise<DownloadedImages> {
 	const binary: IBinaryKeyData = {};
+	const images: ImageFacts[] = [];
 	for (const [index, url] of job.urls.entries()) {
-		const image = await downloadWithRetries(ctx, url, job);
-		const fileName = imageFileName(job.runId, index, image.mimeType);
-		try {
-			binary[binaryPropertyFor(job.settings.binaryPropertyName, index)] = await ctx.helpers.prepareBinaryData(
-				image.data,
-				fileName,
-				image.mimeType,
-			);
-		} catch (error) {
-			throw failedDownload(ctx, job, `n8n could not store the image (${error.message})`, 'Check the free space and the binary data settings of your n8n instance.');
-		}
+		const binaryProperty = binaryPropertyFor(job.settings.binaryPropertyName, index);
+		const stored = await downloadWithRetries(ctx, url, job, index);
+		binary[binaryProperty] = stored.binary;
+		images.push({ binaryProperty, ...stored.facts });
 	}
-	return binary;
+	return { binary, images };
 }
 
 function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string, advice: string) {
@@ -65,10 +87,13 @@ function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string
 	});
 }
 
-async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: DownloadJob): Promise<Downloaded> {
+async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: DownloadJob, index: number): Promise<Stored> {
 	const signal = ctx.getExecutionCancelSignal();
 	for (let attempt = 1; ; attempt++) {
-		const result = await downloadOnce(ctx, url, job.settings, signal);
+		const result = await downloadOnce(ctx, url, job, index, signal);
+		if (result instanceof StoreProblem) {
+			throw failedDownload(ctx, job, `n8n could not store the image (${result.message})`, 'Check the free space and the binary data settings of your n8n instance.');
+		}
 		if (!(result instanceof DownloadProblem)) return result;
 		signal?.throwIfAborted();
 		if (result.transient && attempt < MAX_ATTEMPTS) {
@@ -79,15 +104,47 @@ async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: Dow
 	}
 }
 
+function connectionProblem(error: unknown, timeout: AbortSignal, settings: RunSettings): DownloadProblem {
+	if (error instanceof DownloadProblem) return error;
+	const cause = ((error as { cause?: unknown })?.cause ?? error) as { code?: unknown; message?: unknown };
+	const detail = timeout.aborted
+		? `No complete image arrived within ${Math.round(settings.downloadTimeoutMs / 1000)} seconds`
+		: `The connection to the image host failed (${String(cause?.code ?? cause?.message ?? 'unknown error')})`;
+	return new DownloadProblem(detail, true);
+}
+
+/** The first `bytes` of the body, put back so that the body still yields the whole file; `whole` when the file ended sooner. */
+async function peek(body: BodyStream, bytes: number): Promise<{ head: Buffer; whole: boolean }> {
+	const iterator = body.iterator({ destroyOnReturn: false });
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let whole = false;
+	while (size < bytes) {
+		const next = await iterator.next();
+		if (next.done) {
+			whole = true;
+			break;
+		}
+		chunks.push(next.value);
+		size += next.value.length;
+	}
+	await iterator.return?.();
+	const head = Buffer.concat(chunks, size);
+	if (!whole) body.unshift(head);
+	return { head, whole };
+}
+
 async function downloadOnce(
 	ctx: IExecuteFunctions,
 	url: string,
-	settings: RunSettings,
+	job: DownloadJob,
+	index: number,
 	cancelSignal: AbortSignal | undefined,
-): Promise<Downloaded | DownloadProblem> {
+): Promise<Stored | DownloadProblem | StoreProblem> {
+	const { settings } = job;
 	const timeout = AbortSignal.timeout(settings.downloadTimeoutMs);
 	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
-	let stream: ImageStream | undefined;
+	let stream: BodyStream | undefined;
 	try {
 		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
@@ -98,8 +155,10 @@ async function downloadOnce(
 			ignoreHttpStatusErrors: true,
 			timeout: settings.downloadTimeoutMs,
 			abortSignal,
-		})) as { statusCode: number; headers: Record<string, unknown>; body: ImageStream };
+		})) as { statusCode: number; headers: Record<string, unknown>; body: BodyStream };
 		stream = response.body;
+		let hostError: unknown;
+		stream.once('error', (error) => (hostError = error));
 		if (response.statusCode >= 300) {
 			const transient = response.statusCode >= 500 || [408, 425, 429].includes(response.statusCode);
 			return new DownloadProblem(`The image host answered HTTP ${response.statusCode}`, transient);
@@ -112,26 +171,34 @@ async function downloadOnce(
 		if (Number.isFinite(declaredLength) && declaredLength > settings.maxImageBytes) {
 			return tooLarge(settings);
 		}
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of stream) {
-			size += chunk.length;
-			if (size > settings.maxImageBytes) return tooLarge(settings);
-			chunks.push(chunk);
-		}
-		const data = Buffer.concat(chunks, size);
-		const mimeType = declaredType.startsWith('image/') ? declaredType : sniffImageType(data);
+		const { head, whole } = await peek(stream, SNIFF_BYTES);
+		if (head.length === 0) return new DownloadProblem('The image host sent an empty file', true);
+		const mimeType = declaredType.startsWith('image/') ? declaredType : sniffImageType(head);
 		if (!mimeType) return new DownloadProblem('The image host sent a file that is not an image', false);
-		if (size === 0) return new DownloadProblem('The image host sent an empty file', true);
-		return { data, mimeType };
+
+		// The bytes stream on into n8n's binary data store, counted and measured on the way, never collected here.
+		const meter = new ImageMeter();
+		const measure = (chunk: Buffer) => {
+			meter.push(chunk);
+			if (meter.bytes > settings.maxImageBytes) throw tooLarge(settings);
+			return chunk;
+		};
+		const body = whole ? measure(head) : stream.map(measure);
+		let binary: IBinaryData;
+		try {
+			binary = await ctx.helpers.prepareBinaryData(body as Parameters<typeof ctx.helpers.prepareBinaryData>[0], imageFileName(job.runId, index, mimeType), mimeType);
+		} catch (error) {
+			if (error instanceof DownloadProblem) return error;
+			const fromHost = hostError !== undefined || timeout.aborted || (error as { code?: unknown })?.code === 'ERR_STREAM_PREMATURE_CLOSE';
+			if (fromHost) return connectionProblem(hostError ?? error, timeout, settings);
+			return new StoreProblem(error instanceof Error ? error.message : String(error));
+		}
+		const size = meter.size;
+		return { binary, facts: { mimeType, width: size?.width ?? null, height: size?.height ?? null, bytes: meter.bytes } };
 	} catch (error) {
-		const cause = (error?.cause ?? error) as { code?: unknown; message?: unknown };
-		const detail = timeout.aborted
-			? `No complete image arrived within ${Math.round(settings.downloadTimeoutMs / 1000)} seconds`
-			: `The connection to the image host failed (${String(cause.code ?? cause.message ?? 'unknown error')})`;
-		return new DownloadProblem(detail, true);
+		return connectionProblem(error, timeout, settings);
 	} finally {
-		stream?.destroy?.();
+		stream?.destroy();
 	}
 }
 
