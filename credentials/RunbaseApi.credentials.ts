@@ -5,6 +5,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../nodes/NanoBanana/helpers/constants';
+
 export class RunbaseApi implements ICredentialType {
 	name = 'runbaseApi';
 
@@ -29,7 +31,7 @@ export class RunbaseApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://runbase.net/api/v1',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Change only if Runbase gave you another address, for example https://api.runbase.net/v1',
 		},

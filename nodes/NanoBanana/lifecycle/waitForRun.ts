@@ -1,8 +1,6 @@
-import { NodeOperationError } from 'n8n-workflow';
-
 import { SLOWEST_POLL_MS } from '../helpers/constants';
 import type { RunbaseRun } from '../helpers/interfaces';
-import { runFailedError, withRunFacts } from '../helpers/runErrors';
+import { runError, runFailedError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
 import type { ItemJob } from './itemJob';
 
@@ -54,11 +52,11 @@ export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: numb
 	const seconds = Math.round(settings.timeoutMs / 1000);
 	const unusual = ['pending', 'processing'].includes(lastStatus) ? '' : ' (a status this node does not know)';
 	const problem = lastProblem ? ` The last status check failed: ${lastProblem}.` : '';
-	throw withRunFacts(
-		new NodeOperationError(ctx.getNode(), `Run ${runId} did not finish within ${seconds} seconds`, {
-			description: `Its last status was "${lastStatus}"${unusual}.${problem} The run may still finish and is paid for: collect it later with the Get Run operation and run ID ${runId}, or raise Timeout in the node's options.`,
-			itemIndex,
-		}),
-		{ runId, status: lastStatus },
-	);
+	throw runError(ctx.getNode(), {
+		message: `Run ${runId} did not finish within ${seconds} seconds`,
+		detail: `Its last status was "${lastStatus}"${unusual}.${problem} If runs take longer, raise Timeout in the node's options.`,
+		existence: 'exists',
+		run: { runId, status: lastStatus },
+		itemIndex,
+	});
 }
