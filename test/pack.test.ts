@@ -59,7 +59,8 @@ test('the built node and credential load and point at icons that exist', () => {
 	const node = new NanoBanana();
 	const credential = new RunbaseApi();
 	expect(node.description.usableAsTool).toBe(true);
-	expect(node.description.credentials).toEqual([{ name: credential.name, required: true }]);
+	expect(node.description.credentials).toEqual([{ name: credential.name, required: true, testedBy: 'runbaseApiTest' }]);
+	expect(typeof node.methods.credentialTest.runbaseApiTest).toBe('function');
 	const icons = [
 		[node.description.icon, 'dist/nodes/NanoBanana'],
 		[credential.icon, 'dist/credentials'],
