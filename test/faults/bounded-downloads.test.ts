@@ -36,7 +36,7 @@ describe('downloads are bounded: size, content type, http(s) only', () => {
 		const { failed, errors } = await audit(ran);
 		expect(failed).toEqual(all(ran));
 		for (const json of errors.values()) {
-			expect(json.description).toMatch(/^The image host sent "text\/html" instead of an image\./);
+			expect(json.description).toMatch(/^The image host sent "text\/html" instead of a PNG, JPEG, WebP or GIF image\./);
 			expect(json.status).toBe('succeeded');
 		}
 	});

@@ -229,7 +229,8 @@ export interface KeyStats {
 export interface Simulator {
 	readonly url: string;
 	readonly apiBaseUrl: string;
-	readonly imageBaseUrl: string;
+	/** Where output URLs point; a test may change it to send them elsewhere. */
+	imageBaseUrl: string;
 	readonly requests: RecordedRequest[];
 	readonly runs: Map<string, SimRun>;
 	/** Current options, defaults included. */

@@ -8,6 +8,13 @@ const EXTENSIONS: Record<string, string> = {
 	'image/heic': 'heic',
 };
 
+/** The raster formats the node accepts; anything else (SVG can carry script) is refused. */
+const RASTER_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/webp', 'image/gif']);
+
+export function isRasterImageType(mimeType: string): boolean {
+	return RASTER_TYPES.has(mimeType);
+}
+
 /** Recognises the image formats a CDN may send without a proper content type. */
 export function sniffImageType(head: Buffer): string | undefined {
 	if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47) return 'image/png';

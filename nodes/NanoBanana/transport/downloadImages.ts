@@ -1,11 +1,13 @@
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 
-import { binaryPropertyFor, imageFileName, sniffImageType } from '../helpers/imageFiles';
+import { binaryPropertyFor, imageFileName, isRasterImageType, sniffImageType } from '../helpers/imageFiles';
 import type { ImageFacts } from '../helpers/imageSize';
 import { ImageMeter } from '../helpers/imageSize';
 import type { RunSettings } from '../helpers/interfaces';
 import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
+import type { BodyStream, DownloadJob } from './imageRequest';
+import { DownloadProblem, fetchImage, peek } from './imageRequest';
 import { backoffMs } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
@@ -18,39 +20,8 @@ interface Stored {
 	facts: Omit<ImageFacts, 'binaryProperty'>;
 }
 
-/** A reason the download failed, and whether trying again may help. */
-class DownloadProblem extends Error {
-	constructor(
-		readonly reason: string,
-		readonly transient: boolean,
-	) {
-		super(reason);
-	}
-}
-
 /** n8n itself failed to store the image (disk full, binary data settings): trying again will not help. */
 class StoreProblem extends Error {}
-
-/**
- * The parts of the response body (a Node.js Readable) used here. Community
- * nodes may not import node:stream, so the body's own methods do the work.
- */
-interface BodyStream {
-	iterator(options: { destroyOnReturn: boolean }): AsyncIterator<Buffer>;
-	unshift(chunk: Buffer): void;
-	/** A new Readable of `transform`'s results; a throw in `transform` ends it with that error. */
-	map(transform: (chunk: Buffer) => Buffer): BodyStream;
-	once(event: 'error', listener: (error: unknown) => void): unknown;
-	destroy(): void;
-}
-
-/** The finished run whose images are fetched, and the item they belong to. */
-export interface DownloadJob {
-	runId: string;
-	urls: string[];
-	itemIndex: number;
-	settings: RunSettings;
-}
 
 /** The images of a run as n8n binary data, with each one's pixel size and bytes read from the image itself. */
 export interface DownloadedImages {
@@ -79,7 +50,7 @@ export async function downloadImages(ctx: IExecuteFunctions, job: DownloadJob): 
 function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string, advice: string) {
 	return runError(ctx.getNode(), {
 		message: `Run ${job.runId} succeeded, but downloading its image failed`,
-		detail: `${reason}. ${advice}`,
+		detail: [`${reason}.`, advice].filter(Boolean).join(' '),
 		existence: 'exists',
 		run: { runId: job.runId, status: 'succeeded', urls: job.urls },
 		itemIndex: job.itemIndex,
@@ -100,7 +71,7 @@ async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: Dow
 			await wait(backoffMs(attempt), signal);
 			continue;
 		}
-		throw failedDownload(ctx, job, result.reason, 'If the network is slow, raise Download Timeout in the options.');
+		throw failedDownload(ctx, job, result.reason, result.transient ? 'If the network is slow, raise Download Timeout in the options.' : '');
 	}
 }
 
@@ -111,27 +82,6 @@ function connectionProblem(error: unknown, timeout: AbortSignal, settings: RunSe
 		? `No complete image arrived within ${Math.round(settings.downloadTimeoutMs / 1000)} seconds`
 		: `The connection to the image host failed (${String(cause?.code ?? cause?.message ?? 'unknown error')})`;
 	return new DownloadProblem(detail, true);
-}
-
-/** The first `bytes` of the body, put back so that the body still yields the whole file; `whole` when the file ended sooner. */
-async function peek(body: BodyStream, bytes: number): Promise<{ head: Buffer; whole: boolean }> {
-	const iterator = body.iterator({ destroyOnReturn: false });
-	const chunks: Buffer[] = [];
-	let size = 0;
-	let whole = false;
-	while (size < bytes) {
-		const next = await iterator.next();
-		if (next.done) {
-			whole = true;
-			break;
-		}
-		chunks.push(next.value);
-		size += next.value.length;
-	}
-	await iterator.return?.();
-	const head = Buffer.concat(chunks, size);
-	if (!whole) body.unshift(head);
-	return { head, whole };
 }
 
 async function downloadOnce(
@@ -146,16 +96,8 @@ async function downloadOnce(
 	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
 	let stream: BodyStream | undefined;
 	try {
-		const response = (await ctx.helpers.httpRequest({
-			method: 'GET',
-			url,
-			headers: { accept: 'image/*' },
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			timeout: settings.downloadTimeoutMs,
-			abortSignal,
-		})) as { statusCode: number; headers: Record<string, unknown>; body: BodyStream };
+		const response = await fetchImage(ctx, url, job, abortSignal);
+		if (response instanceof DownloadProblem) return response;
 		stream = response.body;
 		let hostError: unknown;
 		stream.once('error', (error) => (hostError = error));
@@ -164,8 +106,9 @@ async function downloadOnce(
 			return new DownloadProblem(`The image host answered HTTP ${response.statusCode}`, transient);
 		}
 		const declaredType = String(response.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-		if (declaredType && !declaredType.startsWith('image/') && declaredType !== 'application/octet-stream' && declaredType !== 'binary/octet-stream') {
-			return new DownloadProblem(`The image host sent "${declaredType}" instead of an image`, false);
+		const octetStream = declaredType === 'application/octet-stream' || declaredType === 'binary/octet-stream';
+		if (declaredType && !isRasterImageType(declaredType) && !octetStream) {
+			return new DownloadProblem(`The image host sent "${declaredType}" instead of a PNG, JPEG, WebP or GIF image`, false);
 		}
 		const declaredLength = Number(response.headers['content-length']);
 		if (Number.isFinite(declaredLength) && declaredLength > settings.maxImageBytes) {
@@ -173,8 +116,8 @@ async function downloadOnce(
 		}
 		const { head, whole } = await peek(stream, SNIFF_BYTES);
 		if (head.length === 0) return new DownloadProblem('The image host sent an empty file', true);
-		const mimeType = declaredType.startsWith('image/') ? declaredType : sniffImageType(head);
-		if (!mimeType) return new DownloadProblem('The image host sent a file that is not an image', false);
+		const mimeType = isRasterImageType(declaredType) ? declaredType : sniffImageType(head);
+		if (!mimeType) return new DownloadProblem('The image host sent a file that is not a PNG, JPEG, WebP or GIF image', false);
 
 		// The bytes stream on into n8n's binary data store, counted and measured on the way, never collected here.
 		const meter = new ImageMeter();

@@ -71,6 +71,11 @@ export class RunbaseClient {
 		private readonly connection: Connection,
 	) {}
 
+	/** The API's host name: image downloads may go there even when it is a private address. */
+	get apiHost(): string {
+		return new URL(this.connection.baseUrl).hostname;
+	}
+
 	hasRoomToSpare(): boolean {
 		return this.budget.hasRoomToSpare();
 	}
