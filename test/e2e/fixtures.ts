@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startSimulator } from '../simulator';
 import type { Simulator, SimulatorOptions } from '../simulator';
 import * as n8n from './n8n';
-import type { N8nInstance } from './n8n';
+import type { N8nInstance, N8nLine } from './n8n';
 import { packTarball, REPO_ROOT } from './packTarball';
 
 export type WorkflowNode = {
@@ -51,11 +51,12 @@ export function setPrompts(workflow: Workflow, prompts: Array<{ prompt: string; 
 
 export type E2eSetup = { sim: Simulator; instance: N8nInstance; dispose(): Promise<void> };
 
-/** Starts the simulator and one n8n instance, imports the credentials and the workflows. */
+/** Starts the simulator and one n8n instance (of `line`, default 2.x), imports the credentials and the workflows. */
 export async function startE2e(
 	workflows: Workflow[],
 	simulatorOptions: SimulatorOptions,
 	env: Record<string, string> = {},
+	{ line }: { line?: N8nLine } = {},
 ): Promise<E2eSetup> {
 	const sim = await startSimulator({
 		apiKeys: ['sk-e2e', 'sk-broke'],
@@ -70,9 +71,9 @@ export async function startE2e(
 		if (tarball) rmSync(path.dirname(tarball), { recursive: true, force: true });
 	};
 	try {
-		await n8n.ensureInstalled({ log: (line) => process.stderr.write(`[n8n] ${line}\n`) });
+		await n8n.ensureInstalled({ line, log: (text) => process.stderr.write(`[n8n ${line ?? n8n.DEFAULT_LINE}] ${text}\n`) });
 		tarball = packTarball();
-		instance = await n8n.createInstance({ packageTarball: tarball, log: () => {}, env });
+		instance = await n8n.createInstance({ packageTarball: tarball, log: () => {}, env, line });
 		await instance.importCredentials(
 			CREDENTIALS.map(({ id, name, key }) => ({ id, name, type: 'runbaseApi', data: { apiKey: key, baseUrl: sim.apiBaseUrl } })),
 		);

@@ -1,4 +1,6 @@
-// Real n8n end-to-end tests (`npm run test:e2e`): slow, one file, run in band.
+// Real n8n end-to-end tests (`npm run test:e2e`): slow. Two workers: each file starts its own
+// n8n (an execution ~560 MB, a cold install's npm ~4 GB), and the two pinned lines (2.x, 1.x)
+// install and run side by side on a cold cache (lines-2x / lines-1x.e2e.test.ts).
 module.exports = {
 	rootDir: '../..',
 	testEnvironment: 'node',
@@ -6,6 +8,6 @@ module.exports = {
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 300_000,
-	maxWorkers: 1,
+	maxWorkers: 2,
 	reporters: ['default', ['<rootDir>/test/helpers/summaryReporter.js', { name: 'e2e' }]],
 };

@@ -1,10 +1,12 @@
 // @ts-check
 'use strict';
 /**
- * Installs the n8n version pinned in ../runtime (package.json + package-lock.json) into a
- * cache folder outside the repository, once: `npm ci --omit=dev --ignore-scripts`, then
- * sqlite3 built from source for Node 24. The folder name carries a hash of both files, a
- * lock keeps parallel runs from installing twice, and a marker file is written last.
+ * Installs a pinned n8n into a cache folder outside the repository, once: `npm ci --omit=dev
+ * --ignore-scripts`, then sqlite3 built from source for Node 24. Two release lines are pinned,
+ * each with package.json + package-lock.json: '2.x' in ../runtime (the default) and '1.x' in
+ * ../runtime-1x (its package.json overrides `xlsx` with the registry's 0.18.5: n8n 1.x asks
+ * for a tarball from a host outside the registry). The folder name carries a hash of both
+ * files, a lock keeps parallel runs from installing twice, and a marker file is written last.
  */
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -16,7 +18,17 @@ const { withLock } = require('./lock');
 const { findNode24 } = require('./node24');
 const { pidAlive, runCommand } = require('./processes');
 
-const RUNTIME_DIR = path.join(__dirname, '..', 'runtime');
+/** @typedef {'2.x' | '1.x'} N8nLine */
+
+/** Where each line is pinned, and the variable that may point its install elsewhere. */
+const LINES = /** @type {const} */ ({
+	'2.x': { dir: path.join(__dirname, '..', 'runtime'), cacheEnv: 'RUNBASE_N8N_CACHE' },
+	'1.x': { dir: path.join(__dirname, '..', 'runtime-1x'), cacheEnv: 'RUNBASE_N8N_CACHE_1X' },
+});
+/** @type {N8nLine} */
+const DEFAULT_LINE = '2.x';
+/** @type {N8nLine[]} */
+const N8N_LINES = ['2.x', '1.x'];
 const MARKER = '.runbase-install-complete.json';
 
 /** @param {string} line */
@@ -29,21 +41,29 @@ const defaultLog = (line) => console.error(`[n8n] ${line}`);
  * @property {string} nodeBin Node 24
  * @property {string | undefined} nodeDir Node 24's headers
  * @property {string} version n8n version
+ * @property {N8nLine} line release line it was pinned for
  */
 
-/** The pinned version and the cache folder it installs into. */
-function runtimeInfo() {
-	const packageText = fs.readFileSync(path.join(RUNTIME_DIR, 'package.json'));
-	const lockText = fs.readFileSync(path.join(RUNTIME_DIR, 'package-lock.json'));
+/** @param {N8nLine} line */
+function lineConfig(line) {
+	const config = LINES[line];
+	if (!config) throw new Error(`unknown n8n line "${line}" (one of ${N8N_LINES.join(', ')})`);
+	return config;
+}
+
+/** The pinned version of a line and the cache folder it installs into. @param {N8nLine} [line] */
+function runtimeInfo(line = DEFAULT_LINE) {
+	const { dir, cacheEnv } = lineConfig(line);
+	const packageText = fs.readFileSync(path.join(dir, 'package.json'));
+	const lockText = fs.readFileSync(path.join(dir, 'package-lock.json'));
 	/** @type {string} */
 	const version = JSON.parse(packageText.toString('utf8')).dependencies.n8n;
 	const hash = crypto.createHash('sha256').update(packageText).update(lockText).digest('hex').slice(0, 10);
-	const root =
-		process.env.RUNBASE_N8N_CACHE || path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `n8n-${version}-${hash}`);
-	return { version, hash, root };
+	const root = process.env[cacheEnv] || path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `n8n-${version}-${hash}`);
+	return { line, version, hash, root, runtimeDir: dir };
 }
 
-/** The version of the n8n installed in `root` (the pinned one unless RUNBASE_N8N_CACHE points elsewhere). @param {string} root */
+/** The version of the n8n installed in `root` (the pinned one unless RUNBASE_N8N_CACHE(_1X) points elsewhere). @param {string} root */
 function installedVersion(root) {
 	const manifest = path.join(root, 'node_modules', 'n8n', 'package.json');
 	return /** @type {string} */ (JSON.parse(fs.readFileSync(manifest, 'utf8')).version);
@@ -89,55 +109,66 @@ async function removeStaleTmpDirs(root, log) {
 	}
 }
 
-/** @type {Promise<Installation> | null} */
-let pendingInstall = null;
+/** @type {Map<N8nLine, Promise<Installation>>} installs under way in this process */
+const pendingInstalls = new Map();
 
 /**
- * Installs the pinned n8n into the cache unless it is there already.
- * @param {{ log?: (line: string) => void }} [options]
+ * Installs the pinned n8n of a line into the cache unless it is there already.
+ * @param {{ log?: (line: string) => void, line?: N8nLine }} [options]
  * @returns {Promise<Installation>}
  */
-function ensureInstalled({ log = defaultLog } = {}) {
-	const { version, root } = runtimeInfo();
+function ensureInstalled({ log = defaultLog, line = DEFAULT_LINE } = {}) {
+	const { version, root, runtimeDir } = runtimeInfo(line);
 	const { nodeBin, nodeDir } = findNode24();
 	const n8nBin = installedAt(root);
-	if (n8nBin) return Promise.resolve({ root, n8nBin, nodeBin, nodeDir, version: installedVersion(root) });
-	if (!pendingInstall) {
-		pendingInstall = withLock(`${root}.lock`, log, () => installLocked({ log, version, root, nodeBin, nodeDir })).finally(
-			() => {
-				pendingInstall = null;
-			},
-		);
+	if (n8nBin) return Promise.resolve({ root, n8nBin, nodeBin, nodeDir, version: installedVersion(root), line });
+	let pending = pendingInstalls.get(line);
+	if (!pending) {
+		const target = { log, line, version, root, runtimeDir, nodeBin, nodeDir };
+		pending = withLock(`${root}.lock`, log, () => installLocked(target)).finally(() => pendingInstalls.delete(line));
+		pendingInstalls.set(line, pending);
 	}
-	return pendingInstall;
+	return pending;
 }
 
 /**
- * @param {{ log: (line: string) => void, version: string, root: string, nodeBin: string, nodeDir: string | undefined }} target
+ * @typedef {object} InstallTarget
+ * @property {(line: string) => void} log
+ * @property {N8nLine} line
+ * @property {string} version
+ * @property {string} root
+ * @property {string} runtimeDir
+ * @property {string} nodeBin
+ * @property {string | undefined} nodeDir
+ */
+
+/**
+ * @param {InstallTarget} target
  * @returns {Promise<Installation>}
  */
-async function installLocked({ log, version, root, nodeBin, nodeDir }) {
+async function installLocked({ log, line, version, root, runtimeDir, nodeBin, nodeDir }) {
 	const already = installedAt(root);
-	if (already) return { root, n8nBin: already, nodeBin, nodeDir, version };
+	if (already) return { root, n8nBin: already, nodeBin, nodeDir, version, line };
 	if (!nodeDir) {
 		throw new Error(`No Node headers (include/node/node.h) found next to ${nodeBin}; set RUNBASE_NODE24_HEADERS`);
 	}
 	await removeStaleTmpDirs(root, log);
+	const started = Date.now();
 	const tmp = `${root}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
 	try {
 		await fsp.rm(root, { recursive: true, force: true }); // a half install without marker
 		await fsp.mkdir(tmp, { recursive: true });
 		for (const file of ['package.json', 'package-lock.json']) {
-			await fsp.copyFile(path.join(RUNTIME_DIR, file), path.join(tmp, file));
+			await fsp.copyFile(path.join(runtimeDir, file), path.join(tmp, file));
 		}
-		await installInto(tmp, { log, version, nodeBin, nodeDir });
+		await installInto(tmp, { log, version, root, nodeBin, nodeDir });
 		await fsp.writeFile(
 			path.join(tmp, MARKER),
 			JSON.stringify({ version, node: nodeBin, installedAt: new Date().toISOString() }, null, 2),
 		);
 		await fsp.rename(tmp, root);
-		log(`n8n ${version} ready in ${root}`);
-		return { root, n8nBin: path.join(root, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin, nodeDir, version };
+		log(`n8n ${version} ready in ${root} (install took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+		return { root, n8nBin: path.join(root, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin, nodeDir, version, line };
 	} catch (error) {
 		await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
 		throw error;
@@ -147,9 +178,9 @@ async function installLocked({ log, version, root, nodeBin, nodeDir }) {
 /**
  * npm ci, sqlite3 from source, then a check that n8n starts and reports the pinned version.
  * @param {string} folder
- * @param {{ log: (line: string) => void, version: string, nodeBin: string, nodeDir: string }} target
+ * @param {{ log: (line: string) => void, version: string, root: string, nodeBin: string, nodeDir: string }} target
  */
-async function installInto(folder, { log, version, nodeBin, nodeDir }) {
+async function installInto(folder, { log, version, root, nodeBin, nodeDir }) {
 	const env = toolEnv(nodeBin, nodeDir);
 	const npmOptions = {
 		cwd: folder,
@@ -160,7 +191,7 @@ async function installInto(folder, { log, version, nodeBin, nodeDir }) {
 	};
 	const seconds = (/** @type {number} */ since) => ((Date.now() - since) / 1000).toFixed(0);
 	let started = Date.now();
-	log(`installing n8n ${version} into ${runtimeInfo().root} (npm ci, 3-5 min, ~4 GB RAM) ...`);
+	log(`installing n8n ${version} into ${root} (npm ci, 3-5 min, ~4 GB RAM) ...`);
 	await runCommand('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund'], npmOptions);
 	log(`npm ci done in ${seconds(started)} s; building sqlite3 for Node 24 (~80 s) ...`);
 	started = Date.now();
@@ -176,4 +207,4 @@ async function installInto(folder, { log, version, nodeBin, nodeDir }) {
 	}
 }
 
-module.exports = { ensureInstalled, runtimeInfo, toolEnv, defaultLog };
+module.exports = { ensureInstalled, runtimeInfo, toolEnv, defaultLog, N8N_LINES, DEFAULT_LINE };

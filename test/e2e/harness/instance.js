@@ -23,6 +23,7 @@ const { N8nServer } = require('./server');
  *   items hold ids; 'default': inline base64 in the items (n8n 1.x's default)
  * @property {Record<string, string>} [env] extra environment variables for every n8n command
  * @property {(line: string) => void} [log] progress lines of the install
+ * @property {import('./installCache').N8nLine} [line] which pinned n8n: '2.x' (default) or '1.x'
  */
 
 /** @typedef {{ id: string, name: string, type: string, data: Record<string, unknown> }} CredentialInput */
@@ -72,7 +73,7 @@ class N8nInstance {
 	 * @param {InstanceOptions} [options]
 	 */
 	static async create(options = {}) {
-		const installation = await ensureInstalled({ log: options.log ?? defaultLog });
+		const installation = await ensureInstalled({ log: options.log ?? defaultLog, line: options.line });
 		const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'runbase-n8n-e2e-'));
 		trackFolder(userFolder);
 		const ports = await freePorts(2);
@@ -97,6 +98,8 @@ class N8nInstance {
 		this.env = env;
 		this.port = port;
 		this.version = installation.version;
+		/** Release line of the pinned n8n: '2.x' or '1.x' */
+		this.line = installation.line;
 		/** @type {string | null} name of the installed community package */
 		this.packageName = null;
 		/** @type {Set<number>} process groups of this instance still running */
