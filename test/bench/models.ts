@@ -4,8 +4,9 @@
  * the same in URL mode for comparison. The simulator makes Pro at 4K take 5x
  * the base generation time (its processing factors: Pro 2.5, 4K 2).
  *
- * Each row runs in a fresh child process (this file, forked), so one row's
- * memory that the allocator has not given back does not hide the next one's peak.
+ * The node runs in a fresh child process per row (this file, forked), apart from
+ * the simulator: the RSS measured is n8n's and the node's alone, and memory one
+ * row leaves with the allocator does not hide the next row's peak.
  */
 import { fork } from 'node:child_process';
 
@@ -17,6 +18,9 @@ import { GENERATION_MS, LIMIT, measure, quietWindow, WINDOW_MS } from './measure
 
 const ITEMS = Number(process.env.BENCH_MODEL_ITEMS ?? 20);
 const PRO_4K_MS = GENERATION_MS * 2.5 * 2;
+const KEY = 'sk-test';
+/** The child's warm-up uses its own key, so it neither shares the measured run's rate limit nor its counts. */
+const WARM_UP_KEY = 'sk-warm-up';
 
 interface ModelRun {
 	label: string;
@@ -30,6 +34,13 @@ const RUNS: ModelRun[] = [
 	{ label: 'Pro 4K, binary, concurrency 10', returnAs: 'binary', concurrency: 10 },
 ];
 
+/** What the child measured. */
+interface ChildResult {
+	wallS: number;
+	rssGrowthMb: number;
+	failed: number;
+}
+
 /**
  * The fastest possible: the runs of each lane one after another. A generation of 30 s
  * outlasts the 10 s window, so a round's creates and its status checks never compete
@@ -39,90 +50,93 @@ function floorFor(concurrency: number): number {
 	return (Math.ceil(ITEMS / Math.min(concurrency, ITEMS)) * PRO_4K_MS) / 1000;
 }
 
-function proParameters(run: ModelRun) {
-	return {
-		operation: 'generate',
-		model: 'google/nano-banana-pro',
-		resolution: '4K',
-		prompt: '={{ $json.prompt }}',
-		aspectRatio: '16:9',
-		returnAs: run.returnAs,
-		options: { concurrency: run.concurrency },
-	};
-}
-
-async function proRun(sim: Simulator, run: ModelRun): Promise<Row> {
-	const credentials = { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl };
+/** In the child: one row against the parent's simulator, its result printed as JSON. */
+async function childMain(baseUrl: string, run: ModelRun): Promise<void> {
+	await initBinaryData('filesystem');
 	// Warm-up: n8n loads some of its modules on first use; that is not the images' memory.
-	await runWorkflow({ parameters: { operation: 'generate', prompt: 'warm-up', options: { firstCheck: 0.1 } }, credentials });
-	await quietWindow();
-	sim.reset();
+	await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'warm-up', returnAs: 'urls', options: { firstCheck: 0.1 } },
+		credentials: { apiKey: WARM_UP_KEY, baseUrl },
+	});
 	const { result, wallS, rssGrowthMb } = await measure(async () =>
 		await runWorkflow({
 			items: Array.from({ length: ITEMS }, (_, index) => ({ prompt: `Poster with the headline "Sale ${index}"` })),
-			parameters: proParameters(run),
-			credentials,
+			parameters: {
+				operation: 'generate',
+				model: 'google/nano-banana-pro',
+				resolution: '4K',
+				prompt: '={{ $json.prompt }}',
+				aspectRatio: '16:9',
+				returnAs: run.returnAs,
+				options: { concurrency: run.concurrency },
+			},
+			credentials: { apiKey: KEY, baseUrl },
 			continueOnFail: true,
 		}),
 	);
-	const stats = sim.stats();
+	const failed = result.items.filter((item) => item.json.error !== undefined).length + (result.error ? ITEMS : 0);
+	process.stdout.write(`${JSON.stringify({ wallS, rssGrowthMb, failed } satisfies ChildResult)}\n`);
+}
+
+async function inChild(sim: Simulator, index: number): Promise<ChildResult> {
+	const child = fork(__filename, ['--row', String(index), sim.apiBaseUrl], {
+		execArgv: ['--expose-gc'],
+		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+	});
+	let out = '';
+	child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+	if (code !== 0) throw new Error(`The benchmark row "${RUNS[index].label}" failed (exit code ${code})`);
+	return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult;
+}
+
+async function proRow(sim: Simulator, index: number): Promise<Row> {
+	sim.reset();
+	const { wallS, rssGrowthMb, failed } = await inChild(sim, index);
+	const stats = sim.stats().byKey[KEY];
 	const api = stats.creates + stats.polls;
 	const imageBytes = sim.requests
 		.filter((request) => request.kind === 'download')
 		.reduce((sum, request) => sum + (request.bytes ?? 0), 0);
-	const failed = result.items.filter((item) => item.json.error !== undefined).length + (result.error ? ITEMS : 0);
 	return {
-		label: run.label,
+		label: RUNS[index].label,
 		items: ITEMS,
 		wallS,
-		floorS: floorFor(run.concurrency),
+		floorS: floorFor(RUNS[index].concurrency),
 		requestsPerRun: api / ITEMS,
 		rateLimited: stats.rateLimited,
-		share429: stats.rateLimited / Math.max(1, api),
+		share429: stats.share429,
 		failed,
 		rssGrowthMb,
 		imageMb: imageBytes / 1e6,
 	};
 }
 
-/** In the child: one row against its own simulator, printed as JSON. */
-async function childMain(index: number): Promise<void> {
-	await initBinaryData('filesystem');
+export async function modelRows(): Promise<Row[]> {
 	const sim = await startSimulator({
+		apiKeys: [KEY, WARM_UP_KEY],
 		generationMs: GENERATION_MS,
 		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
 		imageMode: 'realistic',
 		separateImageHost: true,
 	});
+	const rows: Row[] = [];
 	try {
-		process.stdout.write(`${JSON.stringify(await proRun(sim, RUNS[index]))}\n`);
+		for (const [index, run] of RUNS.entries()) {
+			await quietWindow();
+			const row = await proRow(sim, index);
+			rows.push(row);
+			const share = row.imageMb > 0 ? ` = ${((row.rssGrowthMb / row.imageMb) * 100).toFixed(1)}% of ${row.imageMb.toFixed(0)} MB of images` : '';
+			console.log(`models: ${run.label}, ${ITEMS} items: ${row.wallS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s), peak RSS +${row.rssGrowthMb.toFixed(0)} MB${share}`);
+		}
 	} finally {
 		await sim.close();
-	}
-}
-
-async function rowInChild(index: number): Promise<Row> {
-	const child = fork(__filename, ['--row', String(index)], { execArgv: ['--expose-gc'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-	let out = '';
-	child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-	const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-	if (code !== 0) throw new Error(`The benchmark row "${RUNS[index].label}" failed (exit code ${code})`);
-	return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Row;
-}
-
-export async function modelRows(): Promise<Row[]> {
-	const rows: Row[] = [];
-	for (const [index, run] of RUNS.entries()) {
-		const row = await rowInChild(index);
-		rows.push(row);
-		const share = row.imageMb > 0 ? ` = ${((row.rssGrowthMb / row.imageMb) * 100).toFixed(1)}% of ${row.imageMb.toFixed(0)} MB of images` : '';
-		console.log(`models: ${run.label}, ${ITEMS} items: ${row.wallS.toFixed(1)} s (floor ${row.floorS.toFixed(1)} s), peak RSS +${row.rssGrowthMb.toFixed(0)} MB${share}`);
 	}
 	return rows;
 }
 
 if (require.main === module && process.argv[2] === '--row') {
-	childMain(Number(process.argv[3])).catch((error) => {
+	childMain(process.argv[4], RUNS[Number(process.argv[3])]).catch((error) => {
 		console.error(error);
 		process.exitCode = 1;
 	});
