@@ -7,9 +7,13 @@
  */
 import { writeFileSync } from 'node:fs';
 
-import { attempt, table } from './helpers/badInputs';
+import { attempt } from './helpers/badInputs';
+import { badItemInputs } from './helpers/badItemInputs';
+import { badOptionInputs } from './helpers/badOptionInputs';
 import { startSimulator } from './simulator';
 import type { Simulator } from './simulator';
+
+const table = [...badItemInputs, ...badOptionInputs];
 
 let sim: Simulator;
 

@@ -4,16 +4,23 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { ModelSpec, Resolution } from './models';
 import { FIXED_RESOLUTION, findModel, MODELS, modelsWithRatio } from './models';
 
-function invalid(node: INode, itemIndex: number, message: string, description: string) {
+export function invalid(node: INode, itemIndex: number, message: string, description: string) {
 	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { description, itemIndex });
 }
 
-function describeType(value: unknown): string {
+export function describeType(value: unknown): string {
 	if (Array.isArray(value)) return 'a list';
 	if (value === null) return 'empty (null)';
 	return typeof value === 'object' ? 'an object' : `a ${typeof value} (${String(value)})`;
 }
 
+/**
+ * The longest prompt sent. Nano Banana takes up to 32,768 input tokens, and a token
+ * is never shorter than a character, so this many characters always fit.
+ */
+export const MAX_PROMPT_CHARACTERS = 32_000;
+
+/** A number is accepted as text (an expression like {{ 2026 }}); anything else that is not text is an error. */
 export function checkPrompt(node: INode, itemIndex: number, value: unknown): string {
 	if (typeof value === 'number') value = String(value);
 	if (value !== undefined && value !== null && typeof value !== 'string') {
@@ -22,6 +29,9 @@ export function checkPrompt(node: INode, itemIndex: number, value: unknown): str
 	const prompt = (value ?? '').trim();
 	if (prompt === '') {
 		throw invalid(node, itemIndex, 'The prompt is empty', 'Enter a text that describes the image, or map a field that has a value for every item.');
+	}
+	if (prompt.length > MAX_PROMPT_CHARACTERS) {
+		throw invalid(node, itemIndex, `The prompt has ${prompt.length} characters, more than the ${MAX_PROMPT_CHARACTERS} the node sends`, 'Shorten the prompt: check that the expression maps the prompt text and not a whole document or item.');
 	}
 	return prompt;
 }
@@ -67,67 +77,6 @@ export function checkResolution(node: INode, itemIndex: number, value: unknown, 
 	return resolution;
 }
 
-/** The node's own list field: `{}` when empty, `{ image: [{ url }] }` otherwise. */
-function isReferenceImageList(value: unknown): boolean {
-	return (
-		!!value &&
-		typeof value === 'object' &&
-		!Array.isArray(value) &&
-		Object.keys(value).every((key) => key === 'image')
-	);
-}
-
-/** Commas separate URLs only where a new scheme follows, so URLs that contain commas survive. */
-const LIST_SEPARATOR = /\s*[\r\n]+\s*|\s*,\s*(?=[a-z][a-z0-9+.-]*:)/i;
-
-/** Splits text holding one URL per line, or URLs separated by commas, into URLs. */
-export function splitReferenceList(text: string): string[] {
-	return text
-		.split(LIST_SEPARATOR)
-		.map((url) => url.trim())
-		.filter(Boolean);
-}
-
-/**
- * Reference images arrive as the node's list of URL fields, or from an expression
- * as an array or as text with one URL per line or separated by commas.
- */
-export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string[] {
-	const entries = isReferenceImageList(value)
-		? ((value as { image?: Array<{ url?: unknown }> }).image ?? []).map((entry) => entry?.url)
-		: [value];
-	const urls: string[] = [];
-	const collect = (entry: unknown) => {
-		if (entry === undefined || entry === null || entry === '') return;
-		if (Array.isArray(entry)) return entry.forEach(collect);
-		if (typeof entry !== 'string') {
-			throw invalid(node, itemIndex, `A reference image is ${describeType(entry)}, not a URL`, 'Map a list of image URLs, or text with one URL per line or separated by commas.');
-		}
-		urls.push(...splitReferenceList(entry));
-	};
-	entries.forEach(collect);
-
-	if (urls.length > model.maxReferenceImages) {
-		const more = MODELS.filter((spec) => spec.maxReferenceImages >= urls.length).map((spec) => spec.name);
-		const advice = more.length > 0 ? ` ${more.join(' and ')} take${more.length === 1 ? 's' : ''} up to ${Math.max(...MODELS.map((spec) => spec.maxReferenceImages))}.` : '';
-		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but ${model.name} accepts at most ${model.maxReferenceImages}`, `Remove some reference images, or split them over several items.${advice}`);
-	}
-	urls.forEach((url, index) => checkWebAddress(node, itemIndex, url, index));
-	return urls;
-}
-
-function checkWebAddress(node: INode, itemIndex: number, url: string, index: number): void {
-	let protocol: string;
-	try {
-		protocol = new URL(url).protocol;
-	} catch {
-		throw invalid(node, itemIndex, `Reference image ${index + 1} is not a web address: "${url.slice(0, 80)}"`, 'Use a public http:// or https:// URL of an image, for example https://example.com/photo.png.');
-	}
-	if (protocol !== 'http:' && protocol !== 'https:') {
-		throw invalid(node, itemIndex, `Reference image ${index + 1} uses "${protocol}", but only http and https URLs work`, 'Use a public http:// or https:// URL of an image. Runbase downloads reference images itself, so they must be reachable from the internet.');
-	}
-}
-
 /** A number option within limits; expressions can produce anything. */
 export function checkNumberOption(
 	node: INode,
@@ -149,6 +98,10 @@ export function checkFieldName(node: INode, itemIndex: number, value: unknown): 
 	if (name === '') {
 		throw invalid(node, itemIndex, 'Put Output in Field is empty', 'Enter the name of the binary field for the image, for example data.');
 	}
+	// A name every object already has (__proto__, constructor, toString ...) would lose the image.
+	if (name === '__proto__' || name in Object.prototype) {
+		throw invalid(node, itemIndex, `Put Output in Field cannot be "${name}"`, 'That name belongs to every JavaScript object, so the image would be lost. Use another name, for example data.');
+	}
 	return name;
 }
 
@@ -160,6 +113,9 @@ export function checkRunId(node: INode, itemIndex: number, value: unknown): stri
 	const runId = value.trim();
 	if (runId === '') {
 		throw invalid(node, itemIndex, 'The run ID is empty', 'Enter the ID of a run, e.g. map the runId field of an earlier Generate output.');
+	}
+	if (!/^[\w.-]{1,200}$/.test(runId)) {
+		throw invalid(node, itemIndex, `The run ID "${runId.slice(0, 80)}" has characters a run ID never has`, 'A run ID is letters, digits and underscores, like run_2abc... Map the runId field of an earlier Generate output.');
 	}
 	return runId;
 }

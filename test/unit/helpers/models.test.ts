@@ -7,7 +7,8 @@ import type { INode } from 'n8n-workflow';
 import { DEFAULT_FIRST_CHECK_SECONDS } from '../../../nodes/NanoBanana/helpers/constants';
 import { expectedSeconds, findModel, MODELS } from '../../../nodes/NanoBanana/helpers/models';
 import type { ModelSpec } from '../../../nodes/NanoBanana/helpers/models';
-import { checkAspectRatio, checkModel, checkReferenceImages, checkResolution } from '../../../nodes/NanoBanana/helpers/validation';
+import { checkReferenceImages } from '../../../nodes/NanoBanana/helpers/referenceImages';
+import { checkAspectRatio, checkModel, checkResolution } from '../../../nodes/NanoBanana/helpers/validation';
 import { MODELS as SIMULATED } from '../../simulator';
 
 const node = { name: 'Nano Banana', type: 'n8n-nodes-runbase.nanoBanana', typeVersion: 1, position: [0, 0], parameters: {} } as unknown as INode;

@@ -1,0 +1,79 @@
+import type { INode } from 'n8n-workflow';
+
+import { isRestrictedHost } from './addressPolicy';
+import type { ModelSpec } from './models';
+import { MODELS } from './models';
+import { describeType, invalid } from './validation';
+
+/** The node's own list field: `{}` when empty, `{ image: [{ url }] }` otherwise. */
+function isReferenceImageList(value: unknown): boolean {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		!Array.isArray(value) &&
+		Object.keys(value).every((key) => key === 'image')
+	);
+}
+
+/**
+ * Lists split only where a URL cannot go on: at white space (line breaks, spaces)
+ * and at a comma followed by white space. A comma inside a URL (",w_200,x:1")
+ * never splits it.
+ */
+const LIST_SEPARATOR = /\s*,\s+|\s+/;
+
+/** Splits text holding URLs one per line, or separated by spaces or ", ", into URLs. */
+export function splitReferenceList(text: string): string[] {
+	return text
+		.split(LIST_SEPARATOR)
+		.map((url) => url.trim())
+		.filter(Boolean);
+}
+
+/**
+ * Reference images arrive as the node's list of URL fields, or from an expression
+ * as an array or as text with one URL per line or separated by commas.
+ */
+export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string[] {
+	const entries = isReferenceImageList(value)
+		? ((value as { image?: Array<{ url?: unknown }> }).image ?? []).map((entry) => entry?.url)
+		: [value];
+	const urls: string[] = [];
+	const collect = (entry: unknown) => {
+		if (entry === undefined || entry === null || entry === '') return;
+		if (Array.isArray(entry)) return entry.forEach(collect);
+		if (typeof entry !== 'string') {
+			throw invalid(node, itemIndex, `A reference image is ${describeType(entry)}, not a URL`, 'Map a list of image URLs, or text with one URL per line or separated by ", ".');
+		}
+		urls.push(...splitReferenceList(entry));
+	};
+	entries.forEach(collect);
+
+	if (urls.length > model.maxReferenceImages) {
+		const more = MODELS.filter((spec) => spec.maxReferenceImages >= urls.length).map((spec) => spec.name);
+		const advice = more.length > 0 ? ` ${more.join(' and ')} take${more.length === 1 ? 's' : ''} up to ${Math.max(...MODELS.map((spec) => spec.maxReferenceImages))}.` : '';
+		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but ${model.name} accepts at most ${model.maxReferenceImages}`, `Remove some reference images, or split them over several items.${advice}`);
+	}
+	urls.forEach((url, index) => checkWebAddress(node, itemIndex, url, index));
+	return urls;
+}
+
+function checkWebAddress(node: INode, itemIndex: number, url: string, index: number): void {
+	const which = `Reference image ${index + 1}`;
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw invalid(node, itemIndex, `${which} is not a web address: "${url.slice(0, 80)}"`, 'Use a public http:// or https:// URL of an image, for example https://example.com/photo.png.');
+	}
+	const publicUrl = 'Runbase downloads reference images itself, so they must be public http:// or https:// URLs reachable from the internet.';
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+		throw invalid(node, itemIndex, `${which} uses "${parsed.protocol}", but only http and https URLs work`, `Use a public http:// or https:// URL of an image. ${publicUrl}`);
+	}
+	if (parsed.username || parsed.password) {
+		throw invalid(node, itemIndex, `${which} contains a user name or password`, `Remove the credentials from the URL: they would be sent to Runbase. ${publicUrl}`);
+	}
+	if (isRestrictedHost(parsed.hostname)) {
+		throw invalid(node, itemIndex, `${which} points at a local or private address (${parsed.hostname})`, `Runbase cannot reach addresses inside your network. ${publicUrl}`);
+	}
+}
