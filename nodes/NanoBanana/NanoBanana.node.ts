@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as generate from './actions/generate.operation';
 import * as getRun from './actions/getRun.operation';
-import { outputProperties } from './actions/outputOptions';
+import { outputProperties } from './actions/outputOptions.properties';
 import { router } from './actions/router';
 import { testRunbaseCredential } from './transport/credentialTest';
 

@@ -10,7 +10,7 @@ import { estimatorFor, estimatorKey } from '../lifecycle/completionEstimator';
 import { deliver } from '../lifecycle/deliver';
 import { waitForRun } from '../lifecycle/waitForRun';
 import type { Operation } from './operation';
-import { readRunSettings } from './outputOptions';
+import { readRunSettings } from './readSettings';
 
 /** Names in the editor, with Runbase's documented size at 1K where it gives one (2K and 4K are larger). */
 const ASPECT_RATIO_NAMES: Record<string, [name: string, sizeAt1K?: string]> = {

@@ -7,7 +7,7 @@ import { checkRunId } from '../helpers/validation';
 import { deliver } from '../lifecycle/deliver';
 import { isFinished, waitForRun } from '../lifecycle/waitForRun';
 import type { Operation } from './operation';
-import { readRunSettings } from './outputOptions';
+import { readRunSettings } from './readSettings';
 
 const properties: INodeProperties[] = [
 	{

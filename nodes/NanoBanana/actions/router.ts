@@ -12,7 +12,7 @@ import { RunbaseClient } from '../transport/runbaseClient';
 import { generate } from './generate.operation';
 import { getRun } from './getRun.operation';
 import type { Operation } from './operation';
-import { readExecutionSettings } from './outputOptions';
+import { readExecutionSettings } from './readSettings';
 
 type Prepared = { settings: RunSettings };
 

@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { ExecutionSettings, RunSettings } from '../helpers/interfaces';
+import { readNumericOption } from '../helpers/numericOptions';
+import { checkReturnAs, checkSameForEveryItem, checkSwitch } from '../helpers/settingChecks';
+import { checkFieldName } from '../helpers/validation';
+
+/** Reads Return As and the Options of the node (properties in outputOptions.properties.ts), checked before any request. */
+function options(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+export function readRunSettings(ctx: IExecuteFunctions, itemIndex: number): RunSettings {
+	const node = ctx.getNode();
+	const opts = options(ctx, itemIndex);
+	const read = (name: Parameters<typeof readNumericOption>[3]) => readNumericOption(node, itemIndex, opts, name);
+	const returnAs = checkReturnAs(node, itemIndex, ctx.getNodeParameter('returnAs', itemIndex, 'binary'));
+	return {
+		returnAs,
+		waitForCompletion: checkSwitch(node, itemIndex, 'Wait for Completion', opts.waitForCompletion, true),
+		binaryPropertyName:
+			returnAs === 'urls' ? 'data' : checkFieldName(node, itemIndex, opts.binaryPropertyName ?? 'data'),
+		firstCheckMs: read('firstCheck'),
+		pollIntervalMs: read('pollInterval'),
+		timeoutMs: read('timeout'),
+		requestTimeoutMs: read('requestTimeout'),
+		downloadTimeoutMs: read('downloadTimeout'),
+		maxImageBytes: read('maxImageSize'),
+	};
+}
+
+/** Settings of the whole execution: the same for every item, or a clear error. */
+export function readExecutionSettings(ctx: IExecuteFunctions, itemIndexes: number[]): ExecutionSettings {
+	const node = ctx.getNode();
+	const perItem = (name: 'concurrency' | 'requestsPerWindow') =>
+		itemIndexes.map((itemIndex) => readNumericOption(node, itemIndex, options(ctx, itemIndex), name));
+	return {
+		concurrency: checkSameForEveryItem(node, 'Concurrency', perItem('concurrency')),
+		requestsPerWindow: checkSameForEveryItem(node, 'Requests per 10 Seconds', perItem('requestsPerWindow')),
+	};
+}
