@@ -5,7 +5,7 @@
  * stand-ins here; the credential's own `authenticate` is applied through n8n's
  * expression engine, as n8n does.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -35,10 +35,19 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [require.resol
 
 let binaryDataReady: Promise<void> | undefined;
 
+/** The n8n user folder made here (binary data of the test runs): removed after the test file, or when the bench ends. */
+let userFolder: string | undefined;
+const removeUserFolder = () => userFolder && rmSync(userFolder, { recursive: true, force: true });
+if (typeof afterAll === 'function') afterAll(removeUserFolder);
+else process.once('exit', removeUserFolder);
+
 /** n8n keeps binary data in memory ('default') or on disk ('filesystem'); one mode per process. */
 export async function initBinaryData(mode: 'default' | 'filesystem' = 'default'): Promise<void> {
 	binaryDataReady ??= (async () => {
-		process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'runbase-n8n-'));
+		if (!process.env.N8N_USER_FOLDER) {
+			userFolder = mkdtempSync(path.join(tmpdir(), 'runbase-n8n-'));
+			process.env.N8N_USER_FOLDER = userFolder;
+		}
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = mode;
 		const quiet = () => {};
 		LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
