@@ -61,7 +61,7 @@ async function backend() {
 
 /** @param {Array<Array<string | number>>} rows */
 function table(rows) {
-	const header = ['prompt', 'run id', 'ratio', 'pixels', 'cost', 'seconds', 'file'];
+	const header = ['model', 'prompt', 'run id', 'ratio', 'pixels', 'cost', 'seconds', 'file'];
 	const lines = [header, ...rows];
 	const widths = header.map((_name, column) => Math.max(...lines.map((line) => String(line[column]).length)));
 	const format = (/** @type {Array<string | number>} */ line) => line.map((cell, column) => String(cell).padEnd(widths[column])).join('  ');
@@ -105,6 +105,7 @@ async function main() {
 			const size = imageSize(image.bytes);
 			const prompt = String(json.prompt);
 			return [
+				String(json.model).replace('google/', ''),
 				prompt.length > 40 ? `${prompt.slice(0, 37)}...` : prompt,
 				json.runId,
 				json.aspectRatio,
