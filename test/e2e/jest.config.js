@@ -9,5 +9,7 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 	testTimeout: 300_000,
 	maxWorkers: 2,
+	// lines-1x first, so a cold cache installs n8n 1.x and 2.x side by side
+	testSequencer: '<rootDir>/test/e2e/sequencer.js',
 	reporters: ['default', ['<rootDir>/test/helpers/summaryReporter.js', { name: 'e2e' }]],
 };
