@@ -5,7 +5,7 @@
  * stand-ins here; the credential's own `authenticate` is applied through n8n's
  * expression engine, as n8n does.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -35,19 +35,38 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [require.resol
 
 let binaryDataReady: Promise<void> | undefined;
 
-/** The n8n user folder made here (binary data of the test runs): removed after the test file, or when the bench ends. */
-let userFolder: string | undefined;
-const removeUserFolder = () => userFolder && rmSync(userFolder, { recursive: true, force: true });
-if (typeof afterAll === 'function') afterAll(removeUserFolder);
-else process.once('exit', removeUserFolder);
+/** Test processes keep their n8n user folder (binary data of the test runs) here, one per process id. */
+const USER_FOLDERS = path.join(tmpdir(), 'runbase-n8n-engine');
+
+/**
+ * A user folder for this process. Folders of processes that are gone are removed
+ * first, so test runs never pile them up (no exit hook runs reliably in a jest worker).
+ */
+function makeUserFolder(): string {
+	mkdirSync(USER_FOLDERS, { recursive: true });
+	for (const name of readdirSync(USER_FOLDERS)) {
+		if (Number(name) !== process.pid && !processAlive(Number(name))) {
+			rmSync(path.join(USER_FOLDERS, name), { recursive: true, force: true });
+		}
+	}
+	const folder = path.join(USER_FOLDERS, String(process.pid));
+	mkdirSync(folder, { recursive: true });
+	return folder;
+}
+
+function processAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
 
 /** n8n keeps binary data in memory ('default') or on disk ('filesystem'); one mode per process. */
 export async function initBinaryData(mode: 'default' | 'filesystem' = 'default'): Promise<void> {
 	binaryDataReady ??= (async () => {
-		if (!process.env.N8N_USER_FOLDER) {
-			userFolder = mkdtempSync(path.join(tmpdir(), 'runbase-n8n-'));
-			process.env.N8N_USER_FOLDER = userFolder;
-		}
+		process.env.N8N_USER_FOLDER ??= makeUserFolder();
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = mode;
 		const quiet = () => {};
 		LoggerProxy.init({ error: quiet, warn: quiet, info: quiet, debug: quiet } as never);
