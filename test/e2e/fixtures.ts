@@ -42,10 +42,10 @@ export function useCredential(node: WorkflowNode, index: number) {
 	node.credentials = { runbaseApi: { id: CREDENTIALS[index].id, name: CREDENTIALS[index].name } };
 }
 
-/** Replaces the demo's prompt list with these items. */
-export function setPrompts(workflow: Workflow, prompts: Array<{ prompt: string; aspectRatio: string }>) {
+/** Replaces the demo's prompt list with these items (Nano Banana unless an item names another model). */
+export function setPrompts(workflow: Workflow, prompts: Array<{ prompt: string; aspectRatio: string; model?: string }>) {
 	const code = workflow.nodes.find((node) => node.name === 'Prompts')!;
-	const items = prompts.map((entry) => ({ json: { ...entry, references: [] } }));
+	const items = prompts.map((entry) => ({ json: { model: 'google/nano-banana', ...entry, references: [] } }));
 	code.parameters.jsCode = `return ${JSON.stringify(items)};`;
 }
 
