@@ -14,7 +14,8 @@ export class NanoBanana implements INodeType {
 		icon: { light: 'file:nanoBanana.svg', dark: 'file:nanoBanana.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "getRun" ? "Get Run" : "Generate: " + $parameter["aspectRatio"] }}',
+		subtitle:
+			'={{ $parameter["operation"] === "getRun" ? "Get Run" : "Generate: " + String($parameter["model"] || "google/nano-banana").replace("google/", "") + ", " + $parameter["aspectRatio"] }}',
 		description:
 			"Generate and edit images with Google's Nano Banana, Nano Banana 2 and Nano Banana Pro (Gemini image models) through Runbase",
 		defaults: { name: 'Nano Banana' },

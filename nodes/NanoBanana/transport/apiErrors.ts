@@ -38,7 +38,7 @@ function explain(httpCode: number, server: ServerError, runId?: string): Explana
 		case 400:
 			return {
 				message: `Runbase rejected the request as invalid${server.code ? ` (${server.code})` : ''}`,
-				description: `Check the prompt, aspect ratio and reference image URLs of this item.${said}`,
+				description: `Check the model, prompt, aspect ratio, resolution and reference image URLs of this item.${said}`,
 			};
 		case 401:
 			return {
