@@ -1,6 +1,6 @@
 // @ts-check
 'use strict';
-/** The HTML page screenshots.js renders for docs/generated.png: the demo's images with their fields. */
+/** The HTML page the editor test renders for docs/generated.png: the demo's images with their fields. */
 
 /** @type {Record<string, string>} */
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
@@ -21,12 +21,12 @@ function galleryHtml(cards, version) {
 		.map(({ json, src, size }) => {
 			const width = size ? Math.round((size.width / size.height) * HEIGHT) : HEIGHT;
 			const pixels = size ? `${size.width}&times;${size.height}` : '?';
-			return `<figure style="width:${Math.max(width, 230)}px">
+			return `<figure style="width:${Math.max(width, 280)}px">
   <div class="frame"><img src="${src}" width="${width}" height="${HEIGHT}"></div>
   <figcaption>
     <div class="prompt">${esc(json.prompt)}</div>
     <div class="meta"><code>${esc(json.runId)}</code></div>
-    <div class="meta">${esc(json.aspectRatio)} &middot; ${pixels} px &middot; $${Number(json.costUsd).toFixed(3)}</div>
+    <div class="meta"><code>${esc(json.model)}</code> &middot; ${esc(json.aspectRatio)} &middot; ${pixels} px &middot; $${Number(json.costUsd).toFixed(3)}</div>
   </figcaption>
 </figure>`;
 		})

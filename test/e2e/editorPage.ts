@@ -1,0 +1,292 @@
+/**
+ * What a user does in n8n's editor (2.41), as steps for the browser test. Selectors are
+ * n8n's own `data-test-id`s; texts are n8n's English UI strings.
+ */
+import type { Page, Response } from 'playwright-core';
+
+export type CredentialTestAnswer = { status: 'OK' | 'Error'; message: string };
+export type Box = { x: number; y: number; width: number; height: number };
+
+const byTestId = (id: string) => `[data-test-id="${id}"]`;
+
+export class EditorPage {
+	constructor(
+		readonly page: Page,
+		readonly baseUrl: string,
+	) {}
+
+	/** Signs in through n8n's sign-in form and waits for the home page. */
+	async signIn(email: string, password: string) {
+		await this.page.goto(`${this.baseUrl}/signin`);
+		await this.page.locator(`${byTestId('emailOrLdapLoginId')} input`).fill(email);
+		await this.page.locator(`${byTestId('password')} input`).fill(password);
+		await this.page.locator(byTestId('form-submit-button')).click();
+		await this.page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 60_000 });
+		await this.page.locator(byTestId('project-home-menu-item')).waitFor({ timeout: 60_000 });
+	}
+
+	/** The editor's credential test answer (POST /rest/credentials/test) that `action` causes. */
+	private async credentialTest(action: () => Promise<void>): Promise<CredentialTestAnswer> {
+		const answer: Promise<Response> = this.page.waitForResponse(
+			(response) => response.url().endsWith('/rest/credentials/test') && response.request().method() === 'POST',
+			{ timeout: 60_000 },
+		);
+		await action();
+		const body = (await (await answer).json()) as { data: CredentialTestAnswer };
+		return body.data;
+	}
+
+	/**
+	 * Credentials tab → Create credential → Runbase API → fills the form → Save. n8n tests a
+	 * credential when it is saved; returns the test's answer once the dialog shows its verdict.
+	 */
+	async createRunbaseCredential(fields: { apiKey: string; baseUrl: string }): Promise<CredentialTestAnswer> {
+		await this.page.goto(`${this.baseUrl}/home/credentials`);
+		await this.page.locator(byTestId('add-resource-credential')).click();
+		await this.page.locator(`${byTestId('new-credential-type-select')} input`).fill('Runbase');
+		await this.page.locator(byTestId('new-credential-type-select-option'), { hasText: 'Runbase API' }).click();
+		await this.page.locator(byTestId('new-credential-type-button')).click();
+		const dialog = this.credentialDialog();
+		await dialog.locator(`${byTestId('parameter-input-apiKey')} input`).fill(fields.apiKey);
+		await dialog.locator(`${byTestId('parameter-input-baseUrl')} input`).fill(fields.baseUrl);
+		const answer = await this.credentialTest(() => dialog.locator(byTestId('credential-save-button')).click());
+		await this.credentialVerdict().waitFor({ timeout: 30_000 });
+		return answer;
+	}
+
+	/** Presses the dialog's test button (n8n labels it "Retry" once a test has run). */
+	async retestCredential(): Promise<CredentialTestAnswer> {
+		const dialog = this.credentialDialog();
+		const answer = await this.credentialTest(() => dialog.getByRole('button', { name: 'Retry' }).click());
+		await this.credentialVerdict().waitFor({ timeout: 30_000 });
+		return answer;
+	}
+
+	credentialDialog() {
+		return this.page.locator(byTestId('editCredential-modal'));
+	}
+
+	/** The success or failure banner of the credential dialog. */
+	credentialVerdict() {
+		return this.credentialDialog()
+			.getByText(/Connection tested successfully|Couldn.t connect with these settings/)
+			.filter({ visible: true });
+	}
+
+	/** Opens the failure banner's details, where n8n shows the test's message. */
+	async showCredentialDetails() {
+		const more = this.credentialDialog().getByText('More details');
+		if (await more.isVisible()) await more.click();
+	}
+
+	async closeCredentialDialog() {
+		await this.credentialDialog().locator('.el-dialog__headerbtn').click();
+		await this.credentialDialog().waitFor({ state: 'hidden' });
+	}
+
+	async openWorkflow(id: string) {
+		await this.page.goto(`${this.baseUrl}/workflow/${id}`);
+		await this.page.locator(byTestId('canvas-node')).first().waitFor({ timeout: 60_000 });
+		await this.page.mouse.move(5, 5);
+	}
+
+	canvasNode(name: string) {
+		return this.page.locator(byTestId('canvas-node'), { hasText: name });
+	}
+
+	/** Opens a node's panel (NDV) by double-clicking it on the canvas. */
+	async openNode(name: string) {
+		await this.canvasNode(name).dblclick();
+		await this.ndv().waitFor();
+		await this.page.locator(byTestId('node-parameters')).waitFor();
+	}
+
+	ndv() {
+		return this.page.locator(byTestId('ndv'));
+	}
+
+	async closeNode() {
+		await this.page.locator(byTestId('ndv-close-button')).click();
+		await this.ndv().waitFor({ state: 'hidden' });
+	}
+
+	/** The parameters the open panel's Parameters tab shows, in order (n8n's `parameter-input-<name>` ids). */
+	async parameterNames(): Promise<string[]> {
+		const ids = await this.page
+			.locator(`${byTestId('node-parameters')} [data-test-id^="parameter-input-"]:visible`)
+			.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id') ?? ''));
+		return ids.map((id) => id.replace(/^parameter-input-/, '')).filter((name) => name !== 'field' && name !== 'hint'); // inner parts, not parameters
+	}
+
+	/** The labels of the open panel's parameters, as shown, without those inside a fixed collection's entries. */
+	async parameterLabels(): Promise<string[]> {
+		const labels = await this.page
+			.locator(`${byTestId('node-parameters')} ${byTestId('input-label')}:visible`)
+			.evaluateAll((elements) =>
+				elements
+					.filter((element) => !element.closest('[data-test-id^="fixed-collection-"]'))
+					.map((element) => (element as HTMLElement).innerText),
+			);
+		return labels.map((label) => label.split('\n')[0].trim());
+	}
+
+	parameter(name: string) {
+		return this.page.locator(byTestId(`parameter-input-${name}`));
+	}
+
+	private visibleOptions() {
+		return this.page.locator(`${byTestId('parameter-input-item')}:visible`);
+	}
+
+	/** Opens an options parameter's list and returns the option names (headlines), then closes it. */
+	async optionNames(parameter: string): Promise<string[]> {
+		await this.parameter(parameter).click();
+		await this.visibleOptions().first().waitFor();
+		const names = await this.visibleOptions().locator('.option-headline').allInnerTexts();
+		await this.page.keyboard.press('Escape');
+		await this.visibleOptions().first().waitFor({ state: 'hidden' });
+		return names;
+	}
+
+	/** Chooses an option of an options parameter by its name. */
+	async choose(parameter: string, optionName: string) {
+		await this.parameter(parameter).click();
+		const option = this.visibleOptions().filter({
+			has: this.page.locator('.option-headline', { hasText: new RegExp(`^${escapeRegExp(optionName)}$`) }),
+		});
+		await option.click();
+		await option.waitFor({ state: 'hidden' });
+	}
+
+	/** The parameter's "Reset Value" action (its ⋮ menu): back to its default, as a fixed value. */
+	async resetValue(parameter: string) {
+		await this.parameter(parameter).hover();
+		await this.page.locator(`${byTestId(`${parameter}-parameter-input-options-container`)} ${byTestId('action-toggle')}`).click();
+		await this.page.locator(`${byTestId('action-resetValue')}:visible`).click();
+		await this.parameter(parameter).locator(byTestId('inline-expression-editor-input')).waitFor({ state: 'detached' });
+		// n8n may open the fixed value's list: close it.
+		await this.page.waitForTimeout(500);
+		if ((await this.visibleOptions().count()) > 0) {
+			await this.page.keyboard.press('Escape');
+			await this.visibleOptions().first().waitFor({ state: 'hidden' });
+		}
+	}
+
+	/** The value an options or string parameter shows (options: the chosen option's name). */
+	async valueOf(parameter: string): Promise<string> {
+		return await this.parameter(parameter).locator('input, textarea').first().inputValue();
+	}
+
+	/** Opens the Options collection's "Add Option" list; returns its entries (the list stays open). */
+	async openAddOption(): Promise<string[]> {
+		await this.page.locator(byTestId('collection-parameter-add')).click();
+		const options = this.page.locator(`${byTestId('collection-parameter-option')}:visible`);
+		await options.first().waitFor();
+		return await options.allInnerTexts();
+	}
+
+	async addOption(name: string) {
+		await this.page.locator(`${byTestId('collection-parameter-option')}:visible`, { hasText: name }).click();
+	}
+
+	/** Adds an entry to a fixed collection such as Reference Images. */
+	async addCollectionEntry(name: string) {
+		await this.page.locator(`${byTestId(`fixed-collection-${name}`)} ${byTestId('fixed-collection-add')}`).click();
+	}
+
+	/** Deletes the entry at `index` of a fixed collection whose entries hold `field`. */
+	async deleteCollectionEntry(field: string, index: number) {
+		await this.parameter(field).nth(index).hover();
+		await this.page.locator(byTestId('fixed-collection-delete')).nth(index).click();
+	}
+
+	/** Clicks "Execute workflow" and waits until `nodeCount` nodes show success. */
+	async runWorkflow(nodeCount: number) {
+		await this.page.locator(byTestId('execute-workflow-button')).click();
+		await this.page.waitForFunction(
+			(count) => document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length >= count,
+			nodeCount,
+			{ timeout: 120_000 },
+		);
+		await this.page.mouse.move(5, 5);
+		await this.dismissToasts();
+	}
+
+	/** Closes n8n's notifications ("Workflow executed successfully", ...). */
+	async dismissToasts() {
+		const close = this.page.locator('.el-notification__closeBtn:visible');
+		for (let count = await close.count(); count > 0; count = await close.count()) {
+			await close.first().click();
+			await this.page.waitForTimeout(300);
+		}
+	}
+
+	/**
+	 * The item counts the canvas shows once there are `count`, left to right: on each connection
+	 * and on the last node's output, e.g. ['1 item', '3 items', '3 items'].
+	 */
+	async itemCounts(count: number): Promise<string[]> {
+		const labels = this.page.locator(byTestId('canvas')).getByText(/^\d+ items?$/);
+		await labels.nth(count - 1).waitFor({ timeout: 30_000 });
+		return await labels.allInnerTexts();
+	}
+
+	outputPanel() {
+		return this.page.locator(byTestId('output-panel'));
+	}
+
+	/** Switches the output panel to its Binary view and returns the items' binary cards. */
+	async showBinaryOutput() {
+		const binaryTab = this.outputPanel().locator(byTestId('radio-button-binary'));
+		await binaryTab.click();
+		const cards = this.outputPanel().locator('[data-test-id^="ndv-binary-data_"]');
+		await cards.first().waitFor();
+		return cards;
+	}
+
+	/** Presses the first binary card's "View" and returns the image shown: its size once loaded. */
+	async viewFirstImage(): Promise<{ src: string; width: number; height: number }> {
+		await this.outputPanel().locator(byTestId('ndv-view-binary-data')).first().click();
+		const image = this.outputPanel().locator('img').first();
+		await image.waitFor();
+		await this.page.waitForFunction(
+			(element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth > 0,
+			await image.elementHandle(),
+			{ timeout: 30_000 },
+		);
+		return await image.evaluate((element) => {
+			const img = element as HTMLImageElement;
+			return { src: img.currentSrc || img.src, width: img.naturalWidth, height: img.naturalHeight };
+		});
+	}
+
+	/** The rectangle around every canvas node, its handles and item counts (for a cropped picture). */
+	async canvasNodesBox(): Promise<Box> {
+		return await this.page.evaluate(() => {
+			const selector = '[data-test-id="canvas-node"], [data-test-id="canvas-handle-plus"], .vue-flow__edge-labels *';
+			const rects = Array.from(document.querySelectorAll(selector), (element) => element.getBoundingClientRect()).filter(
+				(rect) => rect.width > 0 && rect.height > 0,
+			);
+			const left = Math.min(...rects.map((rect) => rect.left));
+			const top = Math.min(...rects.map((rect) => rect.top));
+			return {
+				x: left,
+				y: top,
+				width: Math.max(...rects.map((rect) => rect.right)) - left,
+				height: Math.max(...rects.map((rect) => rect.bottom)) - top,
+			};
+		});
+	}
+
+	async zoomIn(times: number) {
+		for (let click = 0; click < times; click++) {
+			await this.page.locator(byTestId('zoom-in-button')).click();
+			await this.page.waitForTimeout(300);
+		}
+		await this.page.waitForTimeout(500);
+	}
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
