@@ -10,31 +10,21 @@
  * RUNBASE_UPDATE_DOCS=1 the README's pictures in docs/ are refreshed from them.
  * The steps share one browser page and run in order: a failed step fails the ones after it.
  */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { EditorPage } from './editorPage';
+import { executionImages, SCREENSHOTS, shootGallery, updateDocsPictures, workflowClip } from './editorPictures';
 import { example } from './fixtures';
 import { Browser } from './harness/browser';
 import { N8nRest } from './harness/rest';
 import * as n8n from './n8n';
-import type { Item, N8nInstance } from './n8n';
-import { packTarball, REPO_ROOT } from './packTarball';
-import { imageSize } from './pngSize';
-import { galleryHtml } from './screenshotGallery';
+import type { N8nInstance } from './n8n';
+import { NodePanel } from './nodePanel';
+import { packTarball } from './packTarball';
 
-const SCREENSHOTS = path.join(REPO_ROOT, '.test-results', 'editor-screenshots');
-const DOCS = path.join(REPO_ROOT, 'docs');
-/** docs/<name> ← the screenshot of the step that makes it */
-const DOCS_PICTURES: Record<string, string> = {
-	'workflow.png': 'docs-workflow.png',
-	'node.png': 'docs-node.png',
-	'credential.png': 'docs-credential.png',
-	'generated.png': 'docs-generated.png',
-};
 const GOOD_KEY = 'sk-e2e';
 const WRONG_KEY = 'sk-wrong';
 const SUCCESS_MESSAGE = 'Connection successful: Runbase accepted the API key.';
@@ -61,6 +51,7 @@ let tarball: string | undefined;
 let rest: N8nRest;
 let browser: Browser | undefined;
 let editor: EditorPage;
+let panel: NodePanel;
 let workflowId = '';
 
 beforeAll(async () => {
@@ -72,6 +63,7 @@ beforeAll(async () => {
 	rest = await N8nRest.start(instance);
 	browser = await Browser.launch({ screenshotDir: SCREENSHOTS });
 	editor = new EditorPage(browser.page, rest.url);
+	panel = new NodePanel(browser.page);
 	process.stderr.write(`[e2e] editor screenshots: ${SCREENSHOTS}\n`);
 }, 1_200_000);
 
@@ -149,11 +141,11 @@ step('the demo workflow opens, and the Nano Banana panel shows its fields', asyn
 
 	await editor.openNode('Nano Banana');
 	// The demo maps Model, Prompt, Aspect Ratio and the reference image from each item.
-	expect(await editor.parameterLabels()).toEqual(GENERATE_LABELS);
-	expect(await editor.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
+	expect(await panel.parameterLabels()).toEqual(GENERATE_LABELS);
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
 	await expect(editor.page.locator('[data-test-id="node-credentials-select"] input').inputValue()).resolves.toBe('Runbase account');
-	expect(await editor.optionNames('operation')).toEqual(expect.arrayContaining(['Generate', 'Get Run']));
-	expect(await editor.valueOf('returnAs')).toBe('Binary Image');
+	expect(await panel.optionNames('operation')).toEqual(expect.arrayContaining(['Generate', 'Get Run']));
+	expect(await panel.valueOf('returnAs')).toBe('Binary Image');
 	await browser!.shot('05-node-panel');
 	await editor.closeNode();
 });
@@ -163,21 +155,17 @@ step('running the workflow from the editor shows the images in the output panel\
 	expect(await editor.itemCounts(3)).toEqual(['1 item', '3 items', '3 items']);
 	await browser!.shot('06-executed');
 	await editor.zoomIn(2);
-	const box = await editor.canvasNodesBox();
-	// Node labels (two lines for the trigger) and the trigger's bolt sit outside the node boxes.
-	const left = Math.max(0, Math.floor(box.x - 80));
-	const top = Math.max(0, Math.floor(box.y - 36));
-	const clip = { x: left, y: top, width: Math.ceil(box.x + box.width + 30) - left, height: Math.ceil(box.y + box.height + 86) - top };
+	const clip = workflowClip(await editor.canvasNodesBox());
 	await browser!.shot('docs-workflow', { clip });
 
 	await editor.openNode('Nano Banana');
-	const cards = await editor.showBinaryOutput();
+	const cards = await panel.showBinaryOutput();
 	expect(await cards.count()).toBe(3);
 	const first = await cards.first().innerText();
 	expect(first).toMatch(/File Name:\s*run_[0-9a-f]+\.png/);
 	expect(first).toMatch(/Mime Type:\s*image\/png/);
 	await browser!.shot('07-binary-output');
-	const image = await editor.viewFirstImage();
+	const image = await panel.viewFirstImage();
 	expect(image.src).toContain('/rest/binary-data?');
 	expect({ width: image.width, height: image.height }).toEqual({ width: 1344, height: 768 }); // item 1: 16:9
 	await browser!.shot('08-image-in-binary-view');
@@ -186,78 +174,53 @@ step('running the workflow from the editor shows the images in the output panel\
 
 step('fields that depend on other fields: Resolution, the Options collection, the reference-image list, Get Run', async () => {
 	// Model as a fixed choice (the demo maps it from the items): Resolution is there only for Nano Banana 2 and Pro.
-	await editor.resetValue('model');
-	expect(await editor.valueOf('model')).toBe('Nano Banana');
-	expect(await editor.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
-	expect(await editor.optionNames('model')).toEqual(['Nano Banana', 'Nano Banana 2', 'Nano Banana Pro']);
-	await editor.choose('model', 'Nano Banana Pro');
-	expect(await editor.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'url', 'returnAs']);
-	expect(await editor.valueOf('resolution')).toBe('1K');
-	expect(await editor.optionNames('resolution')).toEqual(['1K', '2K', '4K']);
+	await panel.resetValue('model');
+	expect(await panel.valueOf('model')).toBe('Nano Banana');
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
+	expect(await panel.optionNames('model')).toEqual(['Nano Banana', 'Nano Banana 2', 'Nano Banana Pro']);
+	await panel.choose('model', 'Nano Banana Pro');
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'url', 'returnAs']);
+	expect(await panel.valueOf('resolution')).toBe('1K');
+	expect(await panel.optionNames('resolution')).toEqual(['1K', '2K', '4K']);
 	await browser!.shot('09-model-pro-shows-resolution');
-	await editor.choose('model', 'Nano Banana');
-	expect(await editor.parameterNames()).not.toContain('resolution');
+	await panel.choose('model', 'Nano Banana');
+	expect(await panel.parameterNames()).not.toContain('resolution');
 
 	// The Options collection; the download options belong to Return As = Binary Image.
-	expect(await editor.openAddOption()).toEqual(OPTION_NAMES);
+	expect(await panel.openAddOption()).toEqual(OPTION_NAMES);
 	await browser!.shot('10-options');
-	await editor.addOption('Put Output in Field');
-	expect(await editor.valueOf('binaryPropertyName')).toBe('data');
-	await editor.choose('returnAs', 'Image URLs');
-	expect(await editor.parameterNames()).not.toContain('binaryPropertyName');
-	expect(await editor.openAddOption()).toEqual(OPTION_NAMES.filter((name) => !BINARY_ONLY_OPTIONS.includes(name)));
-	await editor.page.keyboard.press('Escape');
-	await editor.choose('returnAs', 'Binary Image');
+	await panel.addOption('Put Output in Field');
+	expect(await panel.valueOf('binaryPropertyName')).toBe('data');
+	await panel.choose('returnAs', 'Image URLs');
+	expect(await panel.parameterNames()).not.toContain('binaryPropertyName');
+	expect(await panel.openAddOption()).toEqual(OPTION_NAMES.filter((name) => !BINARY_ONLY_OPTIONS.includes(name)));
+	await panel.page.keyboard.press('Escape');
+	await panel.choose('returnAs', 'Binary Image');
 
 	// The reference-image list: one entry mapped from the input; more can be added and removed.
-	await expect(editor.parameter('url').innerText()).resolves.toContain('{{ $json.references }}');
-	await editor.addCollectionEntry('referenceImages');
-	expect(await editor.parameter('url').count()).toBe(2);
+	await expect(panel.parameter('url').innerText()).resolves.toContain('{{ $json.references }}');
+	await panel.addCollectionEntry('referenceImages');
+	expect(await panel.parameter('url').count()).toBe(2);
 	await browser!.shot('11-reference-images');
-	await editor.deleteCollectionEntry('url', 1);
-	expect(await editor.parameter('url').count()).toBe(1);
+	await panel.deleteCollectionEntry('url', 1);
+	expect(await panel.parameter('url').count()).toBe(1);
 
 	// Get Run asks for a run ID instead of what to generate.
-	await editor.choose('operation', 'Get Run');
-	expect(await editor.parameterNames()).toEqual(['operation', 'runId', 'returnAs']);
+	await panel.choose('operation', 'Get Run');
+	expect(await panel.parameterNames()).toEqual(['operation', 'runId', 'returnAs']);
 	await browser!.shot('12-get-run');
 });
 
-step('the run the editor started holds the three images (README picture)', async () => {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const list = (await rest.call('GET', `/rest/executions?filter=${filter}`)) as { results: Array<{ id: string; status: string }> };
-	expect(list.results.map((execution) => execution.status)).toEqual(['success']);
-	const execution = (await rest.call('GET', `/rest/executions/${list.results[0].id}`)) as { data: string; mode: string };
-	expect(execution.mode).toBe('manual');
-	const flatted = createRequire(path.join(n8n.runtimeInfo().root, 'node_modules', 'n8n', 'package.json'))('flatted') as {
-		parse: (text: string) => { resultData: { runData: Record<string, Array<{ data: { main: Item[][] } }>> } };
-	};
-	const items = flatted.parse(execution.data).resultData.runData['Nano Banana'][0].data.main[0];
-	const cards = [];
-	for (const item of items) {
-		const binary = item.binary!.data;
-		const response = await fetch(`${rest.url}/rest/binary-data?id=${encodeURIComponent(binary.id!)}&action=download`, {
-			headers: { cookie: rest.cookieHeader(), 'browser-id': rest.browserId },
-		});
-		expect(response.status).toBe(200);
-		const bytes = Buffer.from(await response.arrayBuffer());
-		cards.push({ json: item.json, src: `data:${binary.mimeType};base64,${bytes.toString('base64')}`, size: imageSize(bytes) });
-	}
+step('the run the editor started holds the three images (README pictures)', async () => {
+	const { statuses, mode, downloads, cards } = await executionImages(rest, workflowId, 'Nano Banana');
+	expect(statuses).toEqual(['success']);
+	expect(mode).toBe('manual');
+	expect(downloads).toEqual([200, 200, 200]);
 	expect(cards.map((card) => card.size)).toEqual([
 		{ width: 1344, height: 768 },
 		{ width: 768, height: 1344 },
 		{ width: 1024, height: 1024 },
 	]);
-	const page = browser!.page;
-	await page.setContent(galleryHtml(cards, instance!.version));
-	await page.waitForFunction(() => Array.from(document.images).every((image) => image.complete && image.naturalWidth > 0));
-	const gallery = path.join(SCREENSHOTS, 'docs-generated.png');
-	await page.locator('#gallery').screenshot({ path: gallery });
-	browser!.shots.push(gallery);
-
-	if (process.env.RUNBASE_UPDATE_DOCS === '1') {
-		mkdirSync(DOCS, { recursive: true });
-		for (const [target, source] of Object.entries(DOCS_PICTURES)) copyFileSync(path.join(SCREENSHOTS, source), path.join(DOCS, target));
-		process.stderr.write(`[e2e] README pictures updated: ${Object.keys(DOCS_PICTURES).map((name) => `docs/${name}`).join(', ')}\n`);
-	}
+	await shootGallery(browser!, cards, instance!.version);
+	updateDocsPictures(SCREENSHOTS);
 });
