@@ -117,7 +117,7 @@ test('example: the CRM webhook answers with the generated image', async () => {
 });
 
 test('example: the AI agent workflow imports with Nano Banana as a tool', () => {
-	// Running it needs a chat model (an OpenAI key); the import above proves n8n accepts it.
+	// The import above proves n8n accepts it; agentTool.e2e.test.ts runs it with a scripted local model.
 	const tool = workflows.agent.nodes.find((node) => node.name === 'Nano Banana');
 	expect(tool?.type).toBe('n8n-nodes-runbase.nanoBananaTool');
 });
