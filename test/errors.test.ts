@@ -66,6 +66,17 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 		expect(sim.stats().runsCreated).toBe(0);
 	});
 
+	test('403 without ip_not_allowed is not called an IP restriction', async () => {
+		sim.configure({ forceError: { status: 403, on: 'create', code: 'forbidden_by_proxy', message: 'Blocked' } });
+		const { error } = await runWorkflow({
+			parameters: generate(),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		});
+		expect(error).toMatchObject({ message: 'Access to Runbase was refused (403 forbidden_by_proxy)', httpCode: '403' });
+		expect(error?.description).toContain('No run was started and nothing was charged.');
+		sim.configure({ forceError: null });
+	});
+
 	test('500 on create is not re-sent and says a run may have started', async () => {
 		sim.configure({ forceError: { status: 500, afterCreate: true } });
 		const { error } = await runWorkflow({
