@@ -15,11 +15,12 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { DEFAULTS, startSimulator } from '../simulator';
+import { DEFAULTS } from '../simulator';
 import type { RecordedRequest, SimRun, Simulator, SimulatorOptions } from '../simulator';
 import type { WorkflowResult } from './engine';
 import { binaryBuffer, runWorkflow } from './engine';
 import { FAST_FAULT_OPTIONS, PNG_SIGNATURE } from './fixtures';
+import { useSimulator } from './useSimulator';
 
 export const KEY = 'sk-live-5f2c9a7e1b3d4c6e8a0f2b4d6c8e0a1f';
 
@@ -41,21 +42,8 @@ function current(): Simulator {
  * before each test, closes it after all. Returns a handle that always points at that simulator.
  */
 export function useFaultSimulator(): Simulator {
-	beforeAll(async () => {
-		shared = await startSimulator(SIM_DEFAULTS);
-	});
-	afterAll(async () => await shared?.close());
-	beforeEach(() => {
-		current().configure(SIM_DEFAULTS);
-		current().reset();
-	});
-	return new Proxy({} as Simulator, {
-		get(_target, property) {
-			const sim = current();
-			const value = Reflect.get(sim, property, sim) as unknown;
-			return typeof value === 'function' ? value.bind(sim) : value;
-		},
-	});
+	shared = useSimulator(SIM_DEFAULTS, (sim) => sim.configure(SIM_DEFAULTS));
+	return shared;
 }
 
 // ---------------------------------------------------------------------------

@@ -5,15 +5,9 @@
  */
 import { runWorkflow } from '../helpers/engine';
 import { expectNoDoubleCreate, expectNoRunLost, oneItem, rateLimited, share429 } from '../helpers/sharedKey';
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator';
+import { useSimulator } from '../helpers/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 1500 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ pendingMs: 50, processingMs: 1500 });
 
 test.each([
 	['lenient', false],

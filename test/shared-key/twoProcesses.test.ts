@@ -6,8 +6,7 @@
 import type * as Engine from '../helpers/engine';
 import { runWorkflow } from '../helpers/engine';
 import { expectNoDoubleCreate, expectNoRunLost, oneItem, rateLimited, share429 } from '../helpers/sharedKey';
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator';
+import { useSimulator } from '../helpers/useSimulator';
 
 /** A second copy of the node's modules: its process-wide budget registry is its own, as in another process. */
 function secondProcess(): typeof Engine {
@@ -18,12 +17,7 @@ function secondProcess(): typeof Engine {
 	return engine as typeof Engine;
 }
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 1500 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ pendingMs: 50, processingMs: 1500 });
 
 test.each([
 	['lenient', false],

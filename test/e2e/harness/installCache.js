@@ -15,6 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { withLock } = require('./lock');
+const { cachedNodeHeaders } = require('./nodeHeaders');
 const { findNode24 } = require('./node24');
 const { pidAlive, runCommand } = require('./processes');
 
@@ -149,9 +150,7 @@ function ensureInstalled({ log = defaultLog, line = DEFAULT_LINE } = {}) {
 async function installLocked({ log, line, version, root, runtimeDir, nodeBin, nodeDir }) {
 	const already = installedAt(root);
 	if (already) return { root, n8nBin: already, nodeBin, nodeDir, version, line };
-	if (!nodeDir) {
-		throw new Error(`No Node headers (include/node/node.h) found next to ${nodeBin}; set RUNBASE_NODE24_HEADERS`);
-	}
+	nodeDir ??= await cachedNodeHeaders(nodeBin, log);
 	await removeStaleTmpDirs(root, log);
 	const started = Date.now();
 	const tmp = `${root}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
