@@ -59,12 +59,13 @@ const SLOW_ANSWER_MS = 2000;
  * request (lowest priority number) goes first.
  *
  * Other processes and apps may use the same key, so the budget adapts (AIMD, as
- * TCP does): a 429 lowers the rate to 70% and pauses every request, at least until the
- * window has cleared; each accepted answer then raises the rate a little, up to
- * the ceiling. 429s for requests that were sent before the last decrease belong
- * to the same event and count once. After a pause, requests are released evenly
- * at the new rate for one window instead of all at once, and after a pause or a
- * quiet spell only a few go out until their answers show the window has room.
+ * TCP does): a 429 lowers the rate to 70% and pauses every request, at least
+ * until the window has cleared; each accepted answer then raises the rate a
+ * little, up to the ceiling. 429s for requests sent before the last decrease, or
+ * within a window of it, belong to the same event and lower the rate once. After
+ * a pause, requests are released evenly at the new rate for one window instead
+ * of all at once, and after a pause or a quiet spell only a few go out until
+ * their answers show the window has room.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -162,7 +163,9 @@ export class RequestBudget {
 	}
 
 	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
-		const newEvent = slot.grantedAt > this.lastDecreaseAt;
+		// One decrease per window at most: 429s for requests sent before it, or within the window the
+		// limiter still remembers, belong to the same congestion (as TCP decreases once per round trip).
+		const newEvent = slot.grantedAt > this.lastDecreaseAt && now - this.lastDecreaseAt >= this.windowMs;
 		if (newEvent) {
 			this.rate = Math.max(1, this.rate * DECREASE_FACTOR);
 			this.lastDecreaseAt = now;
