@@ -33,12 +33,8 @@ interface Slot {
 export const MAX_PAUSE_MS = 60_000;
 /** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving, measured faster for 3 workers on a key). */
 const DECREASE_FACTOR = 0.7;
-/**
- * Pauses are stretched by up to this share, so clients turned away together come
- * back apart: more when guessing the window, less when Runbase said when to return.
- */
+/** Pauses are stretched by up to this share, so clients turned away together come back apart. */
 const PAUSE_JITTER = 0.3;
-const RETRY_AFTER_JITTER = 0.1;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
 const MAX_IDLE_MS = 30_000;
 /**
@@ -177,8 +173,7 @@ export class RequestBudget {
 		if (!newEvent && retryAfterMs === undefined) return;
 		// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
 		const pause = Math.min(MAX_PAUSE_MS, retryAfterMs ?? this.windowMs);
-		const jitter = retryAfterMs === undefined ? PAUSE_JITTER : RETRY_AFTER_JITTER;
-		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * jitter));
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * PAUSE_JITTER));
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
 
