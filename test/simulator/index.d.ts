@@ -122,7 +122,7 @@ export interface SimulatorOptions {
 	/** Persistent until set to null. */
 	contractBreak?: {
 		on?: FaultTarget;
-		kind: 'missing_id' | 'urls_empty' | 'urls_not_array' | 'error_body_200' | 'html_200';
+		kind: 'missing_id' | 'missing_status' | 'urls_empty' | 'urls_not_array' | 'error_body_200' | 'html_200';
 	} | null;
 	/** Per URL: the first dropFirst attempts drop, the next failFirst answer `status` (default 500). */
 	downloadFaults?: { dropFirst?: number; failFirst?: number; status?: number } | null;

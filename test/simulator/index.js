@@ -397,7 +397,7 @@ class Simulator {
 			}
 		}
 		const brk = this.options.contractBreak;
-		if (brk && matches(brk.on ?? (brk.kind === 'missing_id' ? 'create' : 'poll'), kind)) {
+		if (brk && matches(brk.on ?? (brk.kind === 'missing_id' || brk.kind === 'missing_status' ? 'create' : 'poll'), kind)) {
 			const shaped = this._breakContract(ctx, brk.kind, body);
 			if (shaped === null) return undefined;
 			body = shaped;
@@ -424,6 +424,11 @@ class Simulator {
 		switch (breakKind) {
 			case 'missing_id': {
 				const { id, ...rest } = body;
+				answer.mark(ctx, 'contractBreak');
+				return rest;
+			}
+			case 'missing_status': {
+				const { status, ...rest } = body;
 				answer.mark(ctx, 'contractBreak');
 				return rest;
 			}
