@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isBlockedByN8n, SSRF_BLOCKED } from './retryPolicy';
+
 export const CREDENTIAL_TYPE = 'runbaseApi';
 
 export interface ApiAnswer {
@@ -59,7 +61,7 @@ export async function apiRequest(
 		const cause = (error?.cause ?? error) as { code?: unknown; message?: unknown };
 		return {
 			ok: false,
-			code: typeof cause.code === 'string' ? cause.code : 'UNKNOWN',
+			code: isBlockedByN8n(error) ? SSRF_BLOCKED : typeof cause.code === 'string' ? cause.code : 'UNKNOWN',
 			message: typeof cause.message === 'string' ? cause.message : String(error?.message ?? error),
 		};
 	}

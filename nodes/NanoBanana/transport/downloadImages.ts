@@ -8,7 +8,7 @@ import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
 import type { BodyStream, DownloadJob } from './imageRequest';
 import { DownloadProblem, fetchImage, peek } from './imageRequest';
-import { backoffMs } from './retryPolicy';
+import { backoffMs, isBlockedByN8n } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
 /** Enough of the file to recognise its format when the host sends no image content type. */
@@ -77,6 +77,7 @@ async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: Dow
 
 function connectionProblem(error: unknown, timeout: AbortSignal, settings: RunSettings): DownloadProblem {
 	if (error instanceof DownloadProblem) return error;
+	if (isBlockedByN8n(error)) return new DownloadProblem("n8n's SSRF protection blocked the image address", false);
 	const cause = ((error as { cause?: unknown })?.cause ?? error) as { code?: unknown; message?: unknown };
 	const detail = timeout.aborted
 		? `No complete image arrived within ${Math.round(settings.downloadTimeoutMs / 1000)} seconds`

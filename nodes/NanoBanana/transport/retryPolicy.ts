@@ -1,8 +1,17 @@
 import type { ApiOutcome } from './apiRequest';
 import { readServerError } from './apiErrors';
 
+/** The code given to a request that n8n's own SSRF protection stopped before sending it. */
+export const SSRF_BLOCKED = 'SSRF_BLOCKED';
+
+/** n8n's SsrfBlockedIpError or SsrfBlockedHostnameError, on the error itself or as its cause. */
+export function isBlockedByN8n(error: unknown): boolean {
+	const names = [(error as { name?: unknown })?.name, (error as { cause?: { name?: unknown } })?.cause?.name];
+	return names.some((name) => typeof name === 'string' && name.startsWith('SsrfBlocked'));
+}
+
 /** Connection errors that happen before the request left this machine: nothing reached Runbase. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', SSRF_BLOCKED]);
 
 /** Certificate and TLS failures: the handshake failed, so no request was sent. */
 export function isTlsFailure(code: string): boolean {
@@ -24,6 +33,11 @@ export function isUsageCapped(outcome: ApiOutcome): boolean {
 /** The request certainly never reached Runbase. */
 export function wasNotSent(outcome: ApiOutcome): boolean {
 	return !outcome.ok && (NOT_SENT_CODES.has(outcome.code) || isTlsFailure(outcome.code));
+}
+
+/** Not sent because the host did not answer (worth a few more tries), not because n8n refused to send it. */
+export function isWorthReconnecting(outcome: ApiOutcome): boolean {
+	return wasNotSent(outcome) && !(!outcome.ok && outcome.code === SSRF_BLOCKED);
 }
 
 /** A poll only reads, so any answer that may be temporary is worth another try. */

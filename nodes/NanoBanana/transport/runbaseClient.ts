@@ -12,10 +12,12 @@ import {
 	backoffMs,
 	isRateLimited,
 	isUsageCapped,
+	isWorthReconnecting,
 	isWorthRepolling,
 	isTlsFailure,
 	MAX_UNREACHABLE_ATTEMPTS,
 	retryAfterMs,
+	SSRF_BLOCKED,
 	wasNotSent,
 } from './retryPolicy';
 import { readRun } from './runAnswer';
@@ -43,6 +45,9 @@ function budgetAnswer(outcome: ApiOutcome): BudgetAnswer {
 
 /** What to change when a request never left this machine. */
 function notSentAdvice(code: string): string {
+	if (code === SSRF_BLOCKED) {
+		return "n8n's SSRF protection blocked the request to the Base URL: ask your n8n administrator to allow the API's host (N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES).";
+	}
 	if (isTlsFailure(code)) {
 		return "Runbase's TLS certificate was not accepted: check the Base URL in the Runbase API credential, and any proxy between n8n and Runbase that replaces certificates.";
 	}
@@ -98,7 +103,7 @@ export class RunbaseClient {
 				this.checkRetryAfterFits(outcome, limits, 'none');
 				continue;
 			}
-			if (wasNotSent(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
+			if (isWorthReconnecting(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
 				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.signal);
 				continue;
 			}
