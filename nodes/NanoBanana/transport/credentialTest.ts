@@ -3,6 +3,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { isLocalHost } from '../helpers/addressPolicy';
 import { DEFAULT_BASE_URL } from '../helpers/constants';
 import { readServerError } from './apiErrors';
+import { isTlsFailure } from './retryPolicy';
 
 /** A run that cannot exist: Runbase answers it 404 `run_not_found` for a good key, 401 or 403 otherwise. */
 const PROBE_PATH = '/runs/run_n8n_credential_check';
@@ -16,7 +17,7 @@ function networkProblem(baseUrl: string, error: { name?: string; cause?: { code?
 	if (error.name === 'TimeoutError') return `${baseUrl} did not answer within ${PROBE_TIMEOUT_MS / 1000} seconds. Check the Base URL and this server's internet access.`;
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host of ${baseUrl} was not found (${code}). Check the Base URL for typos.`;
 	if (code === 'ECONNREFUSED') return `Nothing answers at ${baseUrl} (connection refused). Check the Base URL and its port.`;
-	if (/CERT|SSL|TLS/i.test(code)) return `The TLS certificate of ${baseUrl} was not accepted (${code}). Check the Base URL, or the proxy between n8n and Runbase.`;
+	if (isTlsFailure(code)) return `The TLS certificate of ${baseUrl} was not accepted (${code}). Check the Base URL, or the proxy between n8n and Runbase.`;
 	return `Could not reach ${baseUrl} (${code || error.cause?.message || 'network error'}). Check the Base URL and this server's internet access.`;
 }
 
