@@ -12,6 +12,7 @@ async function main() {
 		parameters: { operation: 'generate', prompt: '={{ $json.prompt }}', aspectRatio: '16:9', returnAs: 'urls' },
 		credentials: { apiKey: 'sk-test', baseUrl },
 		continueOnFail: true,
+		firstBurstJitter: true,
 	});
 	const failed = result.items.filter((item) => item.json.error !== undefined).length + (result.error ? Number(count) : 0);
 	process.stdout.write(`${JSON.stringify({ failed, delivered: result.items.length - failed })}\n`);

@@ -72,6 +72,7 @@ async function childMain(baseUrl: string, run: ModelRun): Promise<void> {
 			},
 			credentials: { apiKey: KEY, baseUrl },
 			continueOnFail: true,
+			firstBurstJitter: true,
 		}),
 	);
 	const failed = result.items.filter((item) => item.json.error !== undefined).length + (result.error ? ITEMS : 0);

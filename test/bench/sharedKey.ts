@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 
-import { runWorkflow } from '../helpers/engine';
+import { freshProcess, runWorkflow } from '../helpers/engine';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import type { Row } from './measure';
@@ -33,6 +33,7 @@ function rowFrom(sim: Simulator, label: string, items: number, wallS: number, fa
 
 async function webhookBurst(sim: Simulator, strict: boolean): Promise<Row> {
 	sim.reset();
+	freshProcess({ jitter: true });
 	const { result, wallS, rssGrowthMb } = await measure(async () =>
 		await Promise.all(
 			Array.from({ length: 30 }, async (_, index) =>
@@ -73,6 +74,7 @@ async function threeProcesses(sim: Simulator, strict: boolean): Promise<Row> {
 /** One-item executions one after another in one process; runs take 5 to 9 s. */
 async function singleItemLatency(sim: Simulator, executions: number) {
 	sim.reset();
+	freshProcess({ jitter: true });
 	const latencies: number[] = [];
 	for (let index = 0; index < executions; index++) {
 		await runWorkflow({

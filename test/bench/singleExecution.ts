@@ -23,6 +23,7 @@ export async function nodeRun(sim: Simulator, items: number, returnAs: 'urls' | 
 			},
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 			continueOnFail: true,
+			firstBurstJitter: true,
 		}),
 	);
 	const stats = sim.stats();

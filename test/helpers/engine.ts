@@ -90,13 +90,19 @@ export interface RunWorkflowOptions {
 	 * as concurrent executions in one n8n process do. By default each run starts as a fresh process.
 	 */
 	shareProcessState?: boolean;
+	/** A new key budget holds its first burst back a random while, as in n8n (tests: no). */
+	firstBurstJitter?: boolean;
 	/** n8n's node settings Retry On Fail, with its number of tries and wait between them. */
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 }
 
-/** Forgets everything the node keeps per process, as if n8n had just started. */
-export function freshProcess(): void {
-	clearBudgets();
+/**
+ * Forgets everything the node keeps per process, as if n8n had just started. Tests start
+ * without the random first-burst jitter of a new key budget, so their timing is exact;
+ * the benchmark keeps it (`jitter`).
+ */
+export function freshProcess({ jitter = false }: { jitter?: boolean } = {}): void {
+	clearBudgets(jitter ? Math.random : () => 0);
 	clearLearnedDurations();
 	clearLedgers();
 }
@@ -113,7 +119,7 @@ export interface WorkflowResult {
 
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
 	await initBinaryData();
-	if (!options.shareProcessState) freshProcess();
+	if (!options.shareProcessState) freshProcess({ jitter: options.firstBurstJitter });
 	const executionId = `exec-${++executionCounter}`;
 	const nodes: INode[] = [
 		{

@@ -13,6 +13,9 @@ interface Entry {
 /** One budget per API key and base URL, shared by every execution of this n8n process. */
 const budgets = new Map<string, Entry>();
 
+/** Decides the first-burst jitter of new budgets; tests fix it to make timing exact. */
+let randomForNewBudgets: () => number = Math.random;
+
 /** The registry never holds the key itself, only a hash of it with the base URL. */
 function entryKey(baseUrl: string, apiKey: string): string {
 	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
@@ -40,7 +43,7 @@ export function leaseBudget(baseUrl: string, apiKey: string, ceiling: number): B
 	const key = entryKey(baseUrl, apiKey);
 	let entry = budgets.get(key);
 	if (!entry) {
-		entry = { budget: new RequestBudget(ceiling, RATE_LIMIT_WINDOW_MS), ceilings: [], lastReleasedAt: now };
+		entry = { budget: new RequestBudget(ceiling, RATE_LIMIT_WINDOW_MS, randomForNewBudgets), ceilings: [], lastReleasedAt: now };
 		budgets.set(key, entry);
 	}
 	const held = entry;
@@ -64,7 +67,8 @@ export function budgetCount(): number {
 	return budgets.size;
 }
 
-/** Forgets every budget: a fresh process, for tests. */
-export function clearBudgets(): void {
+/** Forgets every budget: a fresh process, for tests, whose new budgets draw their jitter from `random`. */
+export function clearBudgets(random: () => number = Math.random): void {
 	budgets.clear();
+	randomForNewBudgets = random;
 }

@@ -1,4 +1,14 @@
 import { wait } from '../helpers/wait';
+import {
+	DECREASE_FACTOR,
+	FIRST_BURST_JITTER_MS,
+	INITIAL_IN_FLIGHT,
+	MAX_IDLE_MS,
+	MAX_PAUSE_MS,
+	PAUSE_JITTER,
+	QUIET_SPELL_MS,
+	SLOW_ANSWER_MS,
+} from './budgetTuning';
 
 /** How a request granted by the budget was answered. */
 export type BudgetAnswer = { kind: 'accepted' } | { kind: 'rateLimited'; retryAfterMs?: number } | { kind: 'noAnswer' };
@@ -29,25 +39,6 @@ interface Slot {
 	answeredAt?: number;
 }
 
-/** The longest pause one 429 can impose, whatever Retry-After says. */
-export const MAX_PAUSE_MS = 60_000;
-/** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving, measured faster for 3 workers on a key). */
-const DECREASE_FACTOR = 0.7;
-/** Pauses are stretched by up to this share, so clients turned away together come back apart. */
-const PAUSE_JITTER = 0.3;
-/** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
-const MAX_IDLE_MS = 30_000;
-/**
- * Requests in flight at once after a quiet spell or a 429 (slow start, as in TCP): the
- * first answers show whether the key's window has room before a whole burst is sent.
- * Each accepted answer allows one more, up to the rate.
- */
-const INITIAL_IN_FLIGHT = 2;
-/** A spell without requests this long means other clients may have filled the window meanwhile. */
-const QUIET_SPELL_MS = 1000;
-/** A request in flight longer than this is slow, not a sign of room: it stops holding back the others. */
-const SLOW_ANSWER_MS = 2000;
-
 /**
  * The request budget of one API key. Runbase counts creates and polls together
  * against one sliding window per key, so every request of every execution that
@@ -60,8 +51,9 @@ const SLOW_ANSWER_MS = 2000;
  * little, up to the ceiling. 429s for requests sent before the last decrease, or
  * within a window of it, belong to the same event and lower the rate once. After
  * a pause, requests are released evenly at the new rate for one window instead
- * of all at once, and after a pause or a quiet spell only a few go out until
- * their answers show the window has room.
+ * of all at once, and after a pause or a quiet spell only one goes out until
+ * its answer shows the window has room. A new budget holds its first burst back
+ * for a random moment, so workers that start together do not all collide.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -84,6 +76,10 @@ export class RequestBudget {
 
 	private inFlightLimit = INITIAL_IN_FLIGHT;
 
+	private readonly firstBurstAt: number;
+
+	private grants = 0;
+
 	private pumping = false;
 
 	private wakeUp?: AbortController;
@@ -94,6 +90,7 @@ export class RequestBudget {
 		private readonly random: () => number = Math.random,
 	) {
 		this.rate = ceiling;
+		this.firstBurstAt = Date.now() + random() * FIRST_BURST_JITTER_MS;
 	}
 
 	/** Requests this process may send per window right now. */
@@ -193,6 +190,11 @@ export class RequestBudget {
 			at = Math.max(at, freedAt[this.slots.length - limit]);
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / limit);
+		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) {
+			at = Math.max(at, this.firstBurstAt);
+			// What the first answers said about the window is stale by then: start slow again.
+			this.inFlightLimit = INITIAL_IN_FLIGHT;
+		}
 		if (now - this.lastGrantAt > QUIET_SPELL_MS) this.inFlightLimit = Math.min(this.inFlightLimit, INITIAL_IN_FLIGHT);
 		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
 		if (waitingForAnswers.length >= this.inFlightLimit) {
@@ -206,6 +208,7 @@ export class RequestBudget {
 		const slot: Slot = { grantedAt: now };
 		this.slots.push(slot);
 		this.lastGrantAt = now;
+		this.grants++;
 		this.settle(waiter, { answered: (answer) => this.answered(slot, answer) });
 	}
 

@@ -33,15 +33,37 @@ test('grants up to the limit in a window, then one slot per answer that leaves t
 	expect(times[3]).toBeGreaterThanOrEqual(290);
 });
 
-test('slow start: only two requests go out until answers show the window has room', async () => {
+test('slow start: only one request goes out until its answer shows the window has room', async () => {
 	const budget = new RequestBudget(20, 10_000, noJitter);
 	const { granted } = request(budget, [1, 2, 3, 4, 5, 6]);
 	await sleep(30);
-	expect(granted).toHaveLength(2);
-	for (const grant of [...granted]) grant.slot.answered({ kind: 'accepted' });
+	expect(granted).toHaveLength(1);
+	granted[0].slot.answered({ kind: 'accepted' });
 	await sleep(30);
-	// Two accepted answers allow two more each time: 2 + 3 + 4 ... in flight.
-	expect(granted.length).toBeGreaterThanOrEqual(5);
+	// Each accepted answer allows one more in flight: 1, then 2, then 3 ...
+	expect(granted).toHaveLength(3);
+	for (const grant of granted.slice(1)) grant.slot.answered({ kind: 'accepted' });
+	await sleep(30);
+	expect(granted).toHaveLength(6);
+});
+
+test('a new budget sends its first request at once and holds the rest of its first burst back a random while', async () => {
+	const budget = new RequestBudget(20, 10_000, () => 0.3);
+	const start = Date.now();
+	const times: number[] = [];
+	await Promise.all(
+		[1, 2, 3].map(async (priority) => {
+			const slot = await budget.acquire({ priority, deadline: far() });
+			times.push(Date.now() - start);
+			slot?.answered({ kind: 'accepted' });
+		}),
+	);
+	expect(times[0]).toBeLessThan(100);
+	// 0.3 of the 1 s first-burst jitter; later requests of this budget are never held back so again.
+	expect(times[1]).toBeGreaterThanOrEqual(290);
+	const later = Date.now();
+	await budget.acquire({ priority: 4, deadline: far() });
+	expect(Date.now() - later).toBeLessThan(100);
 });
 
 test('when slots are scarce the lowest priority number goes first', async () => {

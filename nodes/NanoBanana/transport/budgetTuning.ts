@@ -1,0 +1,27 @@
+/** How a key's request budget adapts to traffic it cannot see: the numbers, and why each is what it is. */
+
+/** The longest pause one 429 can impose, whatever Retry-After says. */
+export const MAX_PAUSE_MS = 60_000;
+/** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving, measured faster for 3 workers on a key). */
+export const DECREASE_FACTOR = 0.7;
+/** Pauses are stretched by up to this share, so clients turned away together come back apart. */
+export const PAUSE_JITTER = 0.3;
+/** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
+export const MAX_IDLE_MS = 30_000;
+/**
+ * Requests in flight at once after a quiet spell or a 429 (slow start, as in TCP): the
+ * first answers show whether the key's window has room before a whole burst is sent.
+ * Each accepted answer allows one more, up to the rate.
+ */
+export const INITIAL_IN_FLIGHT = 1;
+/** A spell without requests this long means other clients may have filled the window meanwhile. */
+export const QUIET_SPELL_MS = 1000;
+/** A request in flight longer than this is slow, not a sign of room: it stops holding back the others. */
+export const SLOW_ANSWER_MS = 2000;
+/**
+ * A new budget sends its first requests at once, but holds the rest of its first
+ * burst back for a random while up to this: workers that start together on one key
+ * then fill its window one after another, and a late one learns from one or two
+ * 429s instead of a dozen. A lone item is never delayed.
+ */
+export const FIRST_BURST_JITTER_MS = 1000;
