@@ -137,7 +137,7 @@ test('a timeout reports the run id and how to collect it with Get Run', async ()
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
 		const runId = [...sim.runs.keys()][0];
-		expect(error?.message).toBe(`Run ${runId} did not finish within 1 seconds`);
+		expect(error?.message).toBe(`Run ${runId} did not finish within 1 second`);
 		expect(error?.description).toContain(`Get Run operation and run ID ${runId}`);
 		expect(error?.context?.runId).toBe(runId);
 		expect(sim.stats().creates).toBe(1);
@@ -186,6 +186,34 @@ test('Continue On Fail: failing items give error items, the others their images'
 			status: 'failed',
 		});
 		expect(sim.createsForPrompt('')).toBe(0);
+	} finally {
+		sim.configure({ failPromptsMatching: null });
+	}
+});
+
+test('Continue (using error output): failing items go to the error output with their run, the others to the main output', async () => {
+	sim.configure({ failPromptsMatching: /fails/ });
+	try {
+		const { items, errorItems, error } = await runWorkflow({
+			items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
+			parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'urls' }),
+			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+			continueOnFail: 'errorOutput',
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => [item.json.prompt, item.pairedItem])).toEqual([
+			['good one', { item: 0 }],
+			['good two', { item: 3 }],
+		]);
+		// n8n merges the input item's JSON into an error-output item; the node's part is error and details.
+		expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+		expect(errorItems[0].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
+		const failedRun = [...sim.runs.values()].find((run) => run.input.prompt === 'this fails')!;
+		expect(errorItems[1].json).toMatchObject({
+			prompt: 'this fails',
+			error: expect.stringMatching(/^Runbase could not generate the image/),
+			details: { runId: failedRun.id, status: 'failed', description: expect.stringContaining('refunds failed runs') },
+		});
 	} finally {
 		sim.configure({ failPromptsMatching: null });
 	}

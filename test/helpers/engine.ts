@@ -82,7 +82,8 @@ export interface RunWorkflowOptions {
 	items?: IDataObject[];
 	/** `undefined` means no credential is set on the node. */
 	credentials?: { apiKey: string; baseUrl: string };
-	continueOnFail?: boolean;
+	/** n8n's On Error: true is "Continue", 'errorOutput' is "Continue (using error output)". */
+	continueOnFail?: boolean | 'errorOutput';
 	/** Cancel the execution this many milliseconds after it starts. */
 	cancelAfterMs?: number;
 	/**
@@ -113,6 +114,8 @@ export interface WorkflowResult {
 	run: IRun;
 	/** Output items of the Nano Banana node (empty when it failed). */
 	items: INodeExecutionData[];
+	/** Items n8n sent to the node's error output (On Error: Continue (using error output)). */
+	errorItems: INodeExecutionData[];
 	/** The node's error when the workflow failed. */
 	error?: { message: string; description?: string | null; context?: IDataObject; httpCode?: string | null };
 }
@@ -138,7 +141,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 			position: [200, 0],
 			parameters: options.parameters,
 			...(options.credentials ? { credentials: { runbaseApi: { id: '1', name: 'Runbase' } } } : {}),
-			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(options.continueOnFail
+				? { onError: options.continueOnFail === 'errorOutput' ? ('continueErrorOutput' as const) : ('continueRegularOutput' as const) }
+				: {}),
 			...(options.retryOnFail ? { retryOnFail: true, ...options.retryOnFail } : {}),
 		},
 	];
@@ -189,6 +194,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	return {
 		run,
 		items: taskData?.data?.main?.[0] ?? [],
+		errorItems: taskData?.data?.main?.[1] ?? [],
 		error: error
 			? {
 					message: error.message,

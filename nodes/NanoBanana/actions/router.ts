@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { RunSettings } from '../helpers/interfaces';
@@ -22,14 +22,17 @@ const operations: Record<string, Operation<Prepared>> = {
 };
 
 /** With Continue On Fail, a failed item keeps what is known of its run, so nothing paid for is lost. */
-function errorItem(error: Error & IDataObject, itemIndex: number): INodeExecutionData {
+function errorItem(node: INode, error: Error & IDataObject, itemIndex: number): INodeExecutionData {
 	const context = (error.context ?? {}) as IDataObject;
-	const json: IDataObject = { error: error.message };
-	if (error.description) json.description = error.description;
-	if (error.httpCode) json.httpCode = error.httpCode;
+	const details: IDataObject = {};
+	if (error.description) details.description = error.description;
+	if (error.httpCode) details.httpCode = error.httpCode;
 	for (const key of ['runId', 'status', 'urls']) {
-		if (context[key] !== undefined) json[key] = context[key];
+		if (context[key] !== undefined) details[key] = context[key];
 	}
+	// n8n sends an item to the error output only when its JSON holds nothing but error, message and
+	// details; an item's own `error` property would do too, but n8n then drops the rest of its JSON.
+	const json = node.onError === 'continueErrorOutput' ? { error: error.message, details } : { error: error.message, ...details };
 	return { json, pairedItem: { item: itemIndex } };
 }
 
@@ -57,7 +60,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			prepared.set(itemIndex, operation.prepare(this, itemIndex));
 		} catch (error) {
 			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error, { itemIndex });
-			results[itemIndex] = errorItem(error, itemIndex);
+			results[itemIndex] = errorItem(this.getNode(), error, itemIndex);
 		}
 	}
 	if (prepared.size === 0) return [results];
@@ -87,7 +90,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			try {
 				results[itemIndex] = await operation.execute(job, request);
 			} catch (error) {
-				if (continueOnFail && !signal?.aborted) results[itemIndex] = errorItem(error, itemIndex);
+				if (continueOnFail && !signal?.aborted) results[itemIndex] = errorItem(this.getNode(), error, itemIndex);
 				else stopped ??= { error, itemIndex };
 			}
 		});

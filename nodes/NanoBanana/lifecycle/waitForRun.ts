@@ -7,6 +7,8 @@ import type { ItemJob } from './itemJob';
 const TERMINAL = new Set(['succeeded', 'failed']);
 /** With budget to spare, a run past its expected finish is checked this often at first. */
 const TIGHT_POLL_MS = 500;
+/** The last check goes out this long before the item's Timeout, so that it is still sent and answered. */
+const LAST_CHECK_LEAD_MS = 500;
 
 export function isFinished(run: RunbaseRun): boolean {
 	return TERMINAL.has(run.status);
@@ -30,11 +32,13 @@ export function nextCheckDelayMs(misses: number, pollIntervalMs: number, roomToS
 export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: number): Promise<RunbaseRun> {
 	const { ctx, client, settings, deadline, itemIndex } = job;
 	const signal = ctx.getExecutionCancelSignal();
+	const lastCheckAt = deadline - LAST_CHECK_LEAD_MS;
 	let due = firstCheckAt;
 	let lastStatus = 'pending';
 	let lastProblem: string | undefined;
 	for (let misses = 0; ; misses++) {
-		due = Math.min(due, deadline);
+		const isLastCheck = due >= lastCheckAt;
+		due = Math.min(due, lastCheckAt);
 		await wait(due - Date.now(), signal);
 		const result = await client.getRun(runId, { itemIndex, deadline, timeoutMs: settings.requestTimeoutMs, priority: due });
 		if (!result.run) {
@@ -46,14 +50,14 @@ export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: numb
 		job.ledger.recordStatus(runId, run.status);
 		if (run.status === 'succeeded') return run;
 		if (run.status === 'failed') throw runFailedError(ctx.getNode(), run, itemIndex);
-		if (Date.now() >= deadline) break;
+		if (isLastCheck || Date.now() >= deadline) break;
 		due = Date.now() + nextCheckDelayMs(misses + 1, settings.pollIntervalMs, client.hasRoomToSpare());
 	}
 	const seconds = Math.round(settings.timeoutMs / 1000);
 	const unusual = ['pending', 'processing'].includes(lastStatus) ? '' : ' (a status this node does not know)';
 	const problem = lastProblem ? ` The last status check failed: ${lastProblem}.` : '';
 	throw runError(ctx.getNode(), {
-		message: `Run ${runId} did not finish within ${seconds} seconds`,
+		message: `Run ${runId} did not finish within ${seconds} second${seconds === 1 ? '' : 's'}`,
 		detail: `Its last status was "${lastStatus}"${unusual}.${problem} If runs take longer, raise Timeout in the node's options.`,
 		existence: 'exists',
 		run: { runId, status: lastStatus },

@@ -139,7 +139,7 @@ export class RunbaseClient {
 	async getRun(runId: string, limits: RequestLimits & { priority: number }): Promise<PollResult> {
 		const node = this.ctx.getNode();
 		const path = `/runs/${encodeURIComponent(runId)}`;
-		let problem = 'no answer arrived in time';
+		let problem = "the key's rate limit left no room for it before the Timeout";
 		for (let failures = 0; ; ) {
 			const outcome = await this.send('GET', path, limits.priority, limits);
 			if (outcome === DEADLINE) return { problem };
