@@ -12,6 +12,19 @@ export const BURST_SIZE = 30;
 /** Runbase's documented limit: 20 requests per 10 s per key, creates and polls together. */
 export const DOCUMENTED_RATE_LIMIT = { requests: 20, windowMs: 10_000, retryAfter: true };
 
+/** A Webhook trigger (POST) at `webhookPath`; by default it answers with the last node's first item. */
+export function webhookNode(id: string, webhookPath: string, response: Record<string, unknown> = { responseMode: 'lastNode' }) {
+	return {
+		id: `${id}-webhook`,
+		name: 'Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId: `${id}-hook`,
+		parameters: { httpMethod: 'POST', path: webhookPath, ...response, options: {} },
+	};
+}
+
 /** Webhook → Nano Banana: the prompt comes from the request body, the answer is the node's first item. */
 export function burstWorkflow(id: string, webhookPath: string): Workflow {
 	return {
@@ -20,15 +33,7 @@ export function burstWorkflow(id: string, webhookPath: string): Workflow {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${id}-webhook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: `${id}-hook`,
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', options: {} },
-			},
+			webhookNode(id, webhookPath),
 			{
 				id: `${id}-nano`,
 				name: 'Nano Banana',

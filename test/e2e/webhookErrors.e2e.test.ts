@@ -11,6 +11,7 @@
  * - The other workaround, On Error: Continue (using error output) with a Respond to Webhook
  *   node on the error branch: a one-prompt call answered 502 with the node's error and run.
  */
+import { webhookNode } from './burst';
 import { startE2e } from './fixtures';
 import type { E2eSetup, Workflow } from './fixtures';
 import type { N8nServer } from './n8n';
@@ -27,15 +28,7 @@ function errorWorkflow(id: string, webhookPath: string, onError?: string): Workf
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: `${id}-webhook`,
-				name: 'Webhook',
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2,
-				position: [0, 0],
-				webhookId: `${id}-hook`,
-				parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
-			},
+			webhookNode(id, webhookPath, { responseMode: 'lastNode', responseData: 'allEntries' }),
 			{
 				id: `${id}-split`,
 				name: 'Prompts',
@@ -71,7 +64,7 @@ function errorWorkflow(id: string, webhookPath: string, onError?: string): Workf
 /** The same, answered by Respond to Webhook nodes: the images from the main output, the error from the error output. */
 function errorOutputWorkflow(id: string, webhookPath: string): Workflow {
 	const workflow = errorWorkflow(id, webhookPath, 'continueErrorOutput');
-	workflow.nodes[0].parameters = { httpMethod: 'POST', path: webhookPath, responseMode: 'responseNode', options: {} };
+	workflow.nodes[0] = webhookNode(id, webhookPath, { responseMode: 'responseNode' });
 	const respond = (name: string, y: number, parameters: Record<string, unknown>) => ({
 		id: `${id}-${y}`,
 		name,
