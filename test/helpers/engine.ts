@@ -108,6 +108,9 @@ export function freshProcess({ jitter = false }: { jitter?: boolean } = {}): voi
 	clearLedgers();
 }
 
+// This module is the tests' n8n process: it starts fresh, also as a second copy from jest.isolateModules.
+freshProcess();
+
 let executionCounter = 0;
 
 export interface WorkflowResult {
