@@ -5,9 +5,8 @@
  * (default `single,shared,latency`; also `models`: 20 binary 4K images from Nano Banana Pro).
  */
 import { initBinaryData } from '../helpers/engine';
-import { startSimulator } from '../simulator';
 import type { Row } from './measure';
-import { GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
+import { documentedSimulator, GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
 import { modelRows } from './models';
 import { printSingleItemLatency, sharedKeyRows } from './sharedKey';
 import { naiveRun, nodeRun } from './singleExecution';
@@ -17,12 +16,7 @@ const SIZES = (process.env.BENCH_SIZES ?? '1,10,30,100').split(',').map(Number);
 const BASELINE_SIZES = (process.env.BENCH_BASELINE_SIZES ?? '1,10').split(',').map(Number);
 
 async function singleExecutionRows(): Promise<Row[]> {
-	const sim = await startSimulator({
-		generationMs: GENERATION_MS,
-		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
-		imageMode: 'realistic',
-		separateImageHost: true,
-	});
+	const sim = await documentedSimulator();
 	const rows: Row[] = [];
 	try {
 		for (const items of SIZES) {

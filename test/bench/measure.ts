@@ -1,7 +1,21 @@
-/** Shared pieces of the benchmark: the rate-limit floor, peak memory sampling and the table. */
+/** Shared pieces of the benchmark: the simulator, the rate-limit floor, peak memory sampling and the table. */
+import { startSimulator } from '../simulator';
+import type { Simulator, SimulatorOptions } from '../simulator';
+
 export const LIMIT = 20;
 export const WINDOW_MS = 10_000;
 export const GENERATION_MS = Number(process.env.BENCH_GENERATION_MS ?? 6000);
+
+/** Runbase as documented: 20 requests per 10 s per key with Retry-After, ~2 MB PNGs from their own host. */
+export async function documentedSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+	return await startSimulator({
+		generationMs: GENERATION_MS,
+		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
+		imageMode: 'realistic',
+		separateImageHost: true,
+		...options,
+	});
+}
 
 export interface Row {
 	label: string;

@@ -11,10 +11,9 @@
 import { fork } from 'node:child_process';
 
 import { initBinaryData, runWorkflow } from '../helpers/engine';
-import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import type { Row } from './measure';
-import { GENERATION_MS, LIMIT, measure, quietWindow, WINDOW_MS } from './measure';
+import { documentedSimulator, GENERATION_MS, measure, quietWindow } from './measure';
 
 const ITEMS = Number(process.env.BENCH_MODEL_ITEMS ?? 20);
 const PRO_4K_MS = GENERATION_MS * 2.5 * 2;
@@ -114,13 +113,7 @@ async function proRow(sim: Simulator, index: number): Promise<Row> {
 }
 
 export async function modelRows(): Promise<Row[]> {
-	const sim = await startSimulator({
-		apiKeys: [KEY, WARM_UP_KEY],
-		generationMs: GENERATION_MS,
-		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
-		imageMode: 'realistic',
-		separateImageHost: true,
-	});
+	const sim = await documentedSimulator({ apiKeys: [KEY, WARM_UP_KEY] });
 	const rows: Row[] = [];
 	try {
 		for (const [index, run] of RUNS.entries()) {
