@@ -6,6 +6,16 @@ export const MAX_PAUSE_MS = 60_000;
 export const DECREASE_FACTOR = 0.7;
 /** Pauses are stretched by up to this share, so clients turned away together come back apart. */
 export const PAUSE_JITTER = 0.3;
+/**
+ * After a Retry-After, a request waits a further random 0 to this many slot
+ * intervals (window / ceiling, 0.5 s at 20 per 10 s). Every client turned away
+ * at once hears the same whole-second Retry-After, which names the moment one
+ * slot frees at best: spread this way they arrive one after another instead of
+ * together, and a limiter that also counted the refused request has room too.
+ * Measured for 3 workers on one key: the 429 share fell from about 15% to 10%
+ * with a limiter that counts refused requests, and from 10% to 9% without.
+ */
+export const RETRY_AFTER_SPREAD_SLOTS = 2;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
 export const MAX_IDLE_MS = 30_000;
 /**
@@ -25,3 +35,10 @@ export const SLOW_ANSWER_MS = 2000;
  * 429s instead of a dozen. A lone item is never delayed.
  */
 export const FIRST_BURST_JITTER_MS = 1000;
+
+/** How long a 429 pauses every request of the key, before jitter. */
+export function pauseAfter429Ms(retryAfterMs: number | undefined, windowMs: number, ceiling: number, random: () => number): number {
+	// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
+	if (retryAfterMs === undefined) return Math.min(MAX_PAUSE_MS, windowMs);
+	return Math.min(MAX_PAUSE_MS, retryAfterMs + random() * RETRY_AFTER_SPREAD_SLOTS * (windowMs / ceiling));
+}

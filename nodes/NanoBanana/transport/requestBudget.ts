@@ -4,8 +4,8 @@ import {
 	FIRST_BURST_JITTER_MS,
 	INITIAL_IN_FLIGHT,
 	MAX_IDLE_MS,
-	MAX_PAUSE_MS,
 	PAUSE_JITTER,
+	pauseAfter429Ms,
 	QUIET_SPELL_MS,
 	SLOW_ANSWER_MS,
 } from './budgetTuning';
@@ -168,8 +168,7 @@ export class RequestBudget {
 			this.slots = this.slots.filter((other) => other.answeredAt === undefined);
 		}
 		if (!newEvent && retryAfterMs === undefined) return;
-		// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
-		const pause = Math.min(MAX_PAUSE_MS, retryAfterMs ?? this.windowMs);
+		const pause = pauseAfter429Ms(retryAfterMs, this.windowMs, this.ceiling, this.random);
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * PAUSE_JITTER));
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}

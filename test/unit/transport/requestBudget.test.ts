@@ -1,5 +1,6 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
 import type { BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
+import { pauseAfter429Ms } from '../../../nodes/NanoBanana/transport/budgetTuning';
 
 const far = () => Date.now() + 60_000;
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -166,4 +167,14 @@ test('room to spare: true while less than half of the window is used', async () 
 	expect(budget.hasRoomToSpare()).toBe(true);
 	await budget.acquire({ priority: 0, deadline: far() });
 	expect(budget.hasRoomToSpare()).toBe(false);
+});
+
+test('after a Retry-After a request waits a further random 0 to 2 slot intervals, so clients turned away together arrive apart', () => {
+	// 20 requests per 10 s: one slot interval is 0.5 s.
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0)).toBe(1000);
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.5)).toBe(1500);
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.999)).toBeCloseTo(1999, 0);
+	// Without Retry-After the whole window; never beyond the cap.
+	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0.9)).toBe(10_000);
+	expect(pauseAfter429Ms(3_600_000, 10_000, 20, () => 0)).toBe(60_000);
 });
