@@ -34,7 +34,7 @@ function postgresBinDir() {
  * @param {Array<keyof typeof PROBES>} packages
  * @param {(line: string) => void} [log]
  */
-async function ensurePackages(packages, log = (line) => console.error(`[apt] ${line}`)) {
+async function ensurePackages(packages, log = (line) => process.stderr.write(`[apt] ${line}\n`)) {
 	const missing = () => packages.filter((name) => !PROBES[name]());
 	if (missing().length === 0) return;
 	await withLock(path.join(os.tmpdir(), 'runbase-apt.lock'), log, async () => {
