@@ -4,7 +4,6 @@ import {
 	FIRST_BURST_JITTER_MS,
 	INITIAL_IN_FLIGHT,
 	MAX_IDLE_MS,
-	PAUSE_JITTER,
 	pauseAfter429Ms,
 	QUIET_SPELL_MS,
 	SLOW_ANSWER_MS,
@@ -169,7 +168,7 @@ export class RequestBudget {
 		}
 		if (!newEvent && retryAfterMs === undefined) return;
 		const pause = pauseAfter429Ms(retryAfterMs, this.windowMs, this.ceiling, this.random);
-		this.pausedUntil = Math.max(this.pausedUntil, now + pause * (1 + this.random() * PAUSE_JITTER));
+		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
 

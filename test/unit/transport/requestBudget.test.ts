@@ -169,12 +169,15 @@ test('room to spare: true while less than half of the window is used', async () 
 	expect(budget.hasRoomToSpare()).toBe(false);
 });
 
-test('after a Retry-After a request waits a further random 0 to 2 slot intervals, so clients turned away together arrive apart', () => {
+test('a pause ends a random 0 to 2 slot intervals late, so clients turned away together arrive apart', () => {
 	// 20 requests per 10 s: one slot interval is 0.5 s.
 	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0)).toBe(1000);
-	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.5)).toBe(1500);
-	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.999)).toBeCloseTo(1999, 0);
-	// Without Retry-After the whole window; never beyond the cap.
-	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0.9)).toBe(10_000);
+	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0)).toBe(10_000);
+	// Without Retry-After: the whole window, then the spread.
+	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0.5)).toBe(10_500);
+	// With Retry-After: the spread, then stretched by up to 30%.
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.5)).toBeCloseTo(1725, 6);
+	// Never beyond the cap.
 	expect(pauseAfter429Ms(3_600_000, 10_000, 20, () => 0)).toBe(60_000);
+	expect(pauseAfter429Ms(59_000, 10_000, 20, () => 0.9)).toBe(60_000);
 });
