@@ -13,9 +13,9 @@ export const PAUSE_JITTER = 0.3;
  * spread this way they arrive one after another instead of together, and a
  * limiter that also counted the refused request has room too. Measured for 3
  * workers on one key with Retry-After: the 429 share fell from about 15% to 10%
- * with a limiter that counts refused requests, and from 10% to 9% without.
- * Without Retry-After the pause is a whole window already; this spread instead
- * of a 30% stretch made those runs about 0.1x of the floor faster.
+ * with a limiter that counts refused requests, and from 10% to 9% with one that
+ * does not. Without Retry-After the pause is a whole window already; this spread
+ * instead of a 30% stretch made those runs about 0.1x of the floor faster.
  */
 export const PAUSE_SPREAD_SLOTS = 2;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
