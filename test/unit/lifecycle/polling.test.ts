@@ -9,7 +9,8 @@ describe('nextCheckDelayMs', () => {
 		expect(nextCheckDelayMs(30, 2000)).toBe(10_000);
 	});
 	test('checks more tightly while the budget has room to spare', () => {
-		expect(nextCheckDelayMs(1, 2000, true)).toBe(500);
+		expect([1, 2, 3, 4, 5].map((misses) => nextCheckDelayMs(misses, 2000, true))).toEqual([400, 400, 400, 400, 400]);
+		expect(nextCheckDelayMs(6, 2000, true)).toBe(600);
 		expect(nextCheckDelayMs(1, 200, true)).toBe(200);
 		expect(nextCheckDelayMs(30, 2000, true)).toBe(10_000);
 	});
