@@ -8,7 +8,7 @@ import { initBinaryData } from '../helpers/engine';
 import type { Row } from './measure';
 import { documentedSimulator, GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
 import { modelRows } from './models';
-import { printSingleItemLatency, sharedKeyRows } from './sharedKey';
+import { printSingleItemLatency, printTrialSummary, sharedKeyRows } from './sharedKey';
 import { naiveRun, nodeRun } from './singleExecution';
 
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'single,shared,latency').split(','));
@@ -47,6 +47,7 @@ async function main() {
 	if (SECTIONS.has('shared')) rows.push(...(await sharedKeyRows()));
 	if (SECTIONS.has('models')) rows.push(...(await modelRows()));
 	if (rows.length > 0) printRows(rows);
+	printTrialSummary(rows);
 	if (SECTIONS.has('latency')) await printSingleItemLatency();
 }
 
