@@ -28,6 +28,8 @@ export interface Row {
 	failed: number;
 	rssGrowthMb: number;
 	imageMb: number;
+	/** Set on each of several trials of one scenario: the scenario's label. */
+	trialOf?: string;
 }
 
 /** What the rate limit allows: 2N requests, a 20-request burst, then 2 per second, plus one generation. */

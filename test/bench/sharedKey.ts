@@ -112,7 +112,6 @@ const LIMITERS = [
 
 /** Each process starts at a random moment, so one run of 3 processes says little: the bench repeats it. */
 const PROCESS_TRIALS = Number(process.env.BENCH_PROCESS_TRIALS ?? 3);
-const TRIAL_SUFFIX = /, trial \d+$/;
 
 export async function sharedKeyRows(): Promise<Row[]> {
 	const rows: Row[] = [];
@@ -132,7 +131,8 @@ export async function sharedKeyRows(): Promise<Row[]> {
 			if (parts.has('processes')) {
 				for (let trial = 1; trial <= PROCESS_TRIALS; trial++) {
 					await quietWindow();
-					rows.push(await threeProcesses(sim, PROCESS_TRIALS > 1 ? `${label}, trial ${trial}` : label));
+					const row = await threeProcesses(sim, label);
+					rows.push(PROCESS_TRIALS > 1 ? { ...row, label: `${row.label}, trial ${trial}`, trialOf: row.label } : row);
 					console.error(`  done: ${rows[rows.length - 1].label}`);
 				}
 			}
@@ -155,27 +155,20 @@ export async function printSingleItemLatency(): Promise<void> {
 	try {
 		const result = await singleItemLatency(sim, executions);
 		console.log('');
-		const computed = (label: string, figures: LoneRunFigures) => [
+		const cells = (label: string, figures: LoneRunFigures, rateLimited: string) => [
 			label,
 			figures.medianMs.toFixed(0),
 			figures.worstMs.toFixed(0),
 			figures.requestsPerRun.toFixed(2),
-			'-',
+			rateLimited,
 			`${(figures.within400 * 100).toFixed(1)}%`,
 		];
 		printTable(
 			['single one-item executions (5-9 s runs)', 'added latency median ms', 'worst ms', 'req/run', '429s', 'within 400 ms'],
 			[
-				[
-					`${result.executions} executions, measured`,
-					result.medianMs.toFixed(0),
-					result.worstMs.toFixed(0),
-					result.requestsPerRun.toFixed(2),
-					String(result.rateLimited),
-					`${(result.within400 * 100).toFixed(1)}%`,
-				],
-				computed("the node's schedule, computed", nodeScheduleFigures()),
-				computed('cheapest with half within 400 ms, computed', cheapestHalfWithin400Figures()),
+				cells(`${result.executions} executions, measured`, result, String(result.rateLimited)),
+				cells("the node's schedule, computed", nodeScheduleFigures(), '-'),
+				cells('cheapest with half within 400 ms, computed', cheapestHalfWithin400Figures(), '-'),
 			],
 		);
 	} finally {
@@ -186,9 +179,8 @@ export async function printSingleItemLatency(): Promise<void> {
 /** Mean and range over the trials of each "3 processes" row. */
 export function printTrialSummary(rows: Row[]): void {
 	const groups = new Map<string, Row[]>();
-	for (const row of rows.filter((one) => TRIAL_SUFFIX.test(one.label))) {
-		const label = row.label.replace(TRIAL_SUFFIX, '');
-		groups.set(label, [...(groups.get(label) ?? []), row]);
+	for (const row of rows) {
+		if (row.trialOf) groups.set(row.trialOf, [...(groups.get(row.trialOf) ?? []), row]);
 	}
 	if (groups.size === 0) return;
 	const summary = (values: number[], format: (value: number) => string) =>
