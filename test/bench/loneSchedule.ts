@@ -4,12 +4,15 @@
  * run time on a 1 ms grid is followed through the same checks the node makes while
  * the key has room to spare. A bench of a few runs scatters around these figures.
  */
+import { DEFAULT_FIRST_CHECK_SECONDS } from '../../nodes/NanoBanana/helpers/constants';
+import { NUMERIC_OPTIONS } from '../../nodes/NanoBanana/helpers/numericOptions';
 import { CompletionEstimator } from '../../nodes/NanoBanana/lifecycle/completionEstimator';
 import { nextCheckDelayMs } from '../../nodes/NanoBanana/lifecycle/waitForRun';
 
 const SHORTEST_MS = 5000;
 const LONGEST_MS = 9000;
-const DEFAULT_POLL_INTERVAL_MS = 2000;
+const { pollInterval } = NUMERIC_OPTIONS;
+const DEFAULT_POLL_INTERVAL_MS = pollInterval.default * pollInterval.scale;
 
 export interface LoneRunFigures {
 	medianMs: number;
@@ -50,7 +53,7 @@ function figuresOf(firstCheckMs: number, delayAfter: (misses: number) => number)
 
 /** The node's own schedule: first check at the learned median (eager), then its tight checks. */
 export function nodeScheduleFigures(): LoneRunFigures {
-	const firstCheckMs = learnedEstimator().expectedMs(7000, true);
+	const firstCheckMs = learnedEstimator().expectedMs(DEFAULT_FIRST_CHECK_SECONDS * 1000, true);
 	return figuresOf(firstCheckMs, (misses) => nextCheckDelayMs(misses, DEFAULT_POLL_INTERVAL_MS, true));
 }
 
