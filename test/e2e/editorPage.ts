@@ -126,8 +126,10 @@ export class EditorPage {
 	/** Closes n8n's notifications ("Workflow executed successfully", ...). */
 	async dismissToasts() {
 		const close = this.page.locator('.el-notification__closeBtn:visible');
-		for (let count = await close.count(); count > 0; count = await close.count()) {
-			await close.first().click();
+		for (let attempt = 0; attempt < 10 && (await close.count()) > 0; attempt++) {
+			// A toast may close on its own between the count and the click; the click would then
+			// wait for another toast that never comes, so it gives up soon and the count decides.
+			await close.first().click({ timeout: 2000 }).catch(() => undefined);
 			await this.page.waitForTimeout(300);
 		}
 	}
