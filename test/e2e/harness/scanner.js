@@ -39,8 +39,13 @@ async function ensureScanner(log) {
 		await fsp.mkdir(tmp, { recursive: true });
 		for (const file of ['package.json', 'package-lock.json']) await fsp.copyFile(path.join(PINNED, file), path.join(tmp, file));
 		log(`installing n8n's verification scanner into ${root} ...`);
-		await runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: tmp, env: toolEnv(nodeBin, nodeDir) });
-		await fsp.rename(tmp, root);
+		try {
+			await runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: tmp, env: toolEnv(nodeBin, nodeDir) });
+			await fsp.rename(tmp, root);
+		} catch (error) {
+			await fsp.rm(tmp, { recursive: true, force: true });
+			throw error;
+		}
 	});
 	return scanner;
 }
