@@ -78,6 +78,8 @@ test('no runtime dependencies, n8n-workflow only as a peer, no install scripts',
 	for (const script of ['prepare', 'preinstall', 'install', 'postinstall']) {
 		expect(pkg.scripts[script]).toBeUndefined();
 	}
+	// The one dependency npm may run an install script for: `node`, which fetches the Node 24 toolchain.
+	expect(pkg.allowScripts).toEqual({ node: true });
 	expect(pkg.keywords).toContain('n8n-community-node-package');
 	expect(pkg.license).toBe('MIT');
 });
