@@ -52,16 +52,44 @@ function lineConfig(line) {
 	return config;
 }
 
+const PINNED_FILES = ['package.json', 'package-lock.json'];
+
+/**
+ * The cache folder for what `pinnedDir` pins: `~/.cache/n8n-nodes-runbase/<name>-<hash of its package files>`.
+ * @param {string} pinnedDir @param {string} name
+ */
+function pinnedCacheFolder(pinnedDir, name) {
+	const hash = crypto.createHash('sha256');
+	for (const file of PINNED_FILES) hash.update(fs.readFileSync(path.join(pinnedDir, file)));
+	return path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `${name}-${hash.digest('hex').slice(0, 10)}`);
+}
+
 /** The pinned version of a line and the cache folder it installs into. @param {N8nLine} [line] */
 function runtimeInfo(line = DEFAULT_LINE) {
 	const { dir, cacheEnv } = lineConfig(line);
-	const packageText = fs.readFileSync(path.join(dir, 'package.json'));
-	const lockText = fs.readFileSync(path.join(dir, 'package-lock.json'));
 	/** @type {string} */
-	const version = JSON.parse(packageText.toString('utf8')).dependencies.n8n;
-	const hash = crypto.createHash('sha256').update(packageText).update(lockText).digest('hex').slice(0, 10);
-	const root = process.env[cacheEnv] || path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `n8n-${version}-${hash}`);
-	return { line, version, hash, root, runtimeDir: dir };
+	const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).dependencies.n8n;
+	const root = process.env[cacheEnv] || pinnedCacheFolder(dir, `n8n-${version}`);
+	return { line, version, root, runtimeDir: dir };
+}
+
+/**
+ * Builds `root` from the package files in `pinnedDir`: `build` works in a temporary folder beside
+ * it, which becomes `root` only once `build` succeeded, so `root` is never half there.
+ * @param {string} root @param {string} pinnedDir @param {(folder: string) => Promise<void>} build
+ */
+async function buildPinnedFolder(root, pinnedDir, build) {
+	const tmp = `${root}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
+	try {
+		await fsp.rm(root, { recursive: true, force: true });
+		await fsp.mkdir(tmp, { recursive: true });
+		for (const file of PINNED_FILES) await fsp.copyFile(path.join(pinnedDir, file), path.join(tmp, file));
+		await build(tmp);
+		await fsp.rename(tmp, root);
+	} catch (error) {
+		await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
+		throw error;
+	}
 }
 
 /** The version of the n8n installed in `root` (the pinned one unless RUNBASE_N8N_CACHE(_1X) points elsewhere). @param {string} root */
@@ -153,25 +181,16 @@ async function installLocked({ log, line, version, root, runtimeDir, nodeBin, no
 	nodeDir ??= await cachedNodeHeaders(nodeBin, log);
 	await removeStaleTmpDirs(root, log);
 	const started = Date.now();
-	const tmp = `${root}.tmp-${process.pid}-${crypto.randomBytes(3).toString('hex')}`;
-	try {
-		await fsp.rm(root, { recursive: true, force: true }); // a half install without marker
-		await fsp.mkdir(tmp, { recursive: true });
-		for (const file of ['package.json', 'package-lock.json']) {
-			await fsp.copyFile(path.join(runtimeDir, file), path.join(tmp, file));
-		}
-		await installInto(tmp, { log, version, root, nodeBin, nodeDir });
+	// A root without marker is a half install: building replaces it.
+	await buildPinnedFolder(root, runtimeDir, async (folder) => {
+		await installInto(folder, { log, version, root, nodeBin, nodeDir });
 		await fsp.writeFile(
-			path.join(tmp, MARKER),
+			path.join(folder, MARKER),
 			JSON.stringify({ version, node: nodeBin, installedAt: new Date().toISOString() }, null, 2),
 		);
-		await fsp.rename(tmp, root);
-		log(`n8n ${version} ready in ${root} (install took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-		return { root, n8nBin: path.join(root, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin, nodeDir, version, line };
-	} catch (error) {
-		await fsp.rm(tmp, { recursive: true, force: true }).catch(() => {});
-		throw error;
-	}
+	});
+	log(`n8n ${version} ready in ${root} (install took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+	return { root, n8nBin: path.join(root, 'node_modules', 'n8n', 'bin', 'n8n'), nodeBin, nodeDir, version, line };
 }
 
 /**
@@ -206,4 +225,4 @@ async function installInto(folder, { log, version, root, nodeBin, nodeDir }) {
 	}
 }
 
-module.exports = { ensureInstalled, runtimeInfo, toolEnv, defaultLog, N8N_LINES, DEFAULT_LINE };
+module.exports = { ensureInstalled, runtimeInfo, toolEnv, defaultLog, pinnedCacheFolder, buildPinnedFolder, removeStaleTmpDirs, N8N_LINES, DEFAULT_LINE };

@@ -6,13 +6,12 @@
  * unpacked tarball the way n8n runs it on a published version: the provenance and download steps
  * need the npm registry and GitHub, so they are left out; the lint of both is what remains.
  */
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const fsp = require('node:fs/promises');
 const os = require('node:os');
 const path = require('node:path');
 
-const { toolEnv } = require('./installCache');
+const { buildPinnedFolder, pinnedCacheFolder, removeStaleTmpDirs, toolEnv } = require('./installCache');
 const { withLock } = require('./lock');
 const { findNode24 } = require('./node24');
 const { runCommand } = require('./processes');
@@ -20,32 +19,19 @@ const { runCommand } = require('./processes');
 const PINNED = path.join(__dirname, '..', 'scanner');
 const SCANNER = path.join('node_modules', '@n8n', 'scan-community-package', 'scanner', 'scanner.mjs');
 
-function installRoot() {
-	const hash = crypto.createHash('sha256');
-	for (const file of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(PINNED, file)));
-	return path.join(os.homedir(), '.cache', 'n8n-nodes-runbase', `scanner-${hash.digest('hex').slice(0, 10)}`);
-}
-
 /** @param {(line: string) => void} log @returns {Promise<string>} the scanner module's path */
 async function ensureScanner(log) {
-	const root = installRoot();
+	const root = pinnedCacheFolder(PINNED, 'scanner');
 	const scanner = path.join(root, SCANNER);
 	if (fs.existsSync(scanner)) return scanner;
 	const { nodeBin, nodeDir } = findNode24();
 	await withLock(`${root}.lock`, log, async () => {
 		if (fs.existsSync(scanner)) return;
-		const tmp = `${root}.tmp-${process.pid}`;
-		await fsp.rm(tmp, { recursive: true, force: true });
-		await fsp.mkdir(tmp, { recursive: true });
-		for (const file of ['package.json', 'package-lock.json']) await fsp.copyFile(path.join(PINNED, file), path.join(tmp, file));
+		await removeStaleTmpDirs(root, log);
 		log(`installing n8n's verification scanner into ${root} ...`);
-		try {
-			await runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: tmp, env: toolEnv(nodeBin, nodeDir) });
-			await fsp.rename(tmp, root);
-		} catch (error) {
-			await fsp.rm(tmp, { recursive: true, force: true });
-			throw error;
-		}
+		await buildPinnedFolder(root, PINNED, async (folder) => {
+			await runCommand('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: folder, env: toolEnv(nodeBin, nodeDir) });
+		});
 	});
 	return scanner;
 }
