@@ -366,6 +366,26 @@ check('rate limit kinds: lenient (default) vs strict (countRejected), both per k
 	assert.equal(strict.stats.byKey['sk-test'].share429, 5 / 8);
 	assert.equal(lenient.stats.byKey['sk-test'].share429, 3 / 8);
 
+	// Strict: a lone client that honours Retry-After gets in, its refused request counted.
+	{
+		const sim = await startSimulator({ rateLimit: { requests: 2, windowMs: 1500, retryAfter: true, countRejected: true } });
+		try {
+			const t0 = Date.now();
+			await poll(sim, 'run_nope');
+			await sleep(t0 + 900 - Date.now());
+			await poll(sim, 'run_nope');
+			await sleep(t0 + 1000 - Date.now());
+			const refused = await poll(sim, 'run_nope');
+			assert.equal(refused.res.status, 429);
+			// Hits at 0, 900 and the refused one at 1000: room once the one at 900 has aged out (2400 ms).
+			assert.equal(refused.res.headers.get('retry-after'), '2');
+			await sleep(2000);
+			assert.equal((await poll(sim, 'run_nope')).res.status, 404);
+		} finally {
+			await sim.close();
+		}
+	}
+
 	// Strict: a client that waits a whole window quietly gets in again.
 	const sim = await startSimulator({ rateLimit: { requests: 2, windowMs: 300, countRejected: true } });
 	try {

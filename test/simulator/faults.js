@@ -91,9 +91,10 @@ class RateLimiter {
 		const recent = (this.hits.get(key) || []).filter((t) => t > now - windowMs);
 		this.hits.set(key, recent);
 		if (recent.length >= requests) {
-			// The window has room once all but requests-1 of the counted hits have aged out.
-			const freeAt = recent[recent.length - requests] + windowMs;
+			// A strict limiter counts this refused request too, so it is in the window before the
+			// answer says when the window has room: once all but requests-1 counted hits have aged out.
 			if (countRejected) recent.push(now);
+			const freeAt = recent[recent.length - requests] + windowMs;
 			return Math.max(1, Math.ceil((freeAt - now) / 1000));
 		}
 		recent.push(now);
