@@ -171,12 +171,13 @@ test('room to spare: true while less than half of the window is used', async () 
 
 test('a pause ends a random 0 to 2 slot intervals late, so clients turned away together arrive apart', () => {
 	// 20 requests per 10 s: one slot interval is 0.5 s.
-	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0)).toBe(1000);
 	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0)).toBe(10_000);
 	// Without Retry-After: the whole window, then the spread.
 	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0.5)).toBe(10_500);
-	// With Retry-After: the spread, then stretched by up to 30%.
-	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.5)).toBeCloseTo(1725, 6);
+	// With Retry-After: one slot more, then the spread.
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0)).toBe(1500);
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.5)).toBe(2000);
+	expect(pauseAfter429Ms(1000, 10_000, 20, () => 0.999)).toBeCloseTo(2499, 0);
 	// Never beyond the cap.
 	expect(pauseAfter429Ms(3_600_000, 10_000, 20, () => 0)).toBe(60_000);
 	expect(pauseAfter429Ms(59_000, 10_000, 20, () => 0.9)).toBe(60_000);
