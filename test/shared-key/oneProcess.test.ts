@@ -4,6 +4,7 @@
  * met without 429 storms, under both kinds of rate limiter.
  */
 import { runWorkflow } from '../helpers/engine';
+import type { WorkflowResult } from '../helpers/engine';
 import { expectNoDoubleCreate, expectNoRunLost, oneItem, rateLimited, share429 } from '../helpers/sharedKey';
 import { useSimulator } from '../helpers/useSimulator';
 
@@ -28,3 +29,36 @@ test.each([
 	// One budget sees every request of the key: it never overruns the window.
 	expect(share429(sim)).toBe(0);
 }, 180_000);
+
+test('a start turned away with 429 without Retry-After keeps its place ahead of status checks that fell due during the pause', async () => {
+	sim.configure({ rateLimit: null });
+	const credentials = { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl };
+	// Execution A starts two runs and checks them first at 1.5 s.
+	const first: Promise<WorkflowResult> = runWorkflow({
+		...oneItem('Lead A0', { firstCheck: 1.5, concurrency: 2 }),
+		items: [{ prompt: 'Lead A0' }, { prompt: 'Lead A1' }],
+		credentials,
+	});
+	while (sim.runs.size < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+	// Execution B's start is turned away without Retry-After: the key pauses a whole window, past A's checks.
+	sim.configure({ burst429: { count: 1, on: 'create', retryAfter: false } });
+	const second = runWorkflow({ ...oneItem('Lead B'), credentials, shareProcessState: true });
+	const results = await Promise.all([first, second]);
+
+	expect(results.map((result) => result.items.map((item) => item.json.status))).toEqual([['succeeded', 'succeeded'], ['succeeded']]);
+	const api = sim.requests.filter((request) => request.host === 'api');
+	const turnedAway = api.findIndex((request) => request.status === 429);
+	expect(api[turnedAway].kind).toBe('create');
+	// Once the pause ends, B's start goes first, so its generation overlaps A's checks.
+	const afterPause = api.slice(turnedAway + 1);
+	const runsOfA = [...sim.runs.values()].filter((run) => run.input.prompt.startsWith('Lead A')).map((run) => run.id);
+	expect(afterPause.slice(0, 3).map((request) => [request.kind, runsOfA.includes(request.runId ?? '')])).toEqual([
+		['create', false],
+		['poll', true],
+		['poll', true],
+	]);
+	// A's checks fell due during the pause and waited for it.
+	expect(afterPause[1].at - api[turnedAway].at).toBeGreaterThan(9000);
+	expectNoRunLost(sim, results);
+	expectNoDoubleCreate(sim);
+}, 60_000);

@@ -86,7 +86,7 @@ export class RunbaseClient {
 	}
 
 	async createRun(body: IDataObject, limits: RequestLimits): Promise<RunbaseRun> {
-		const priority = CREATE_PRIORITY_OFFSET + Date.now();
+		let priority = CREATE_PRIORITY_OFFSET + Date.now();
 		const node = this.ctx.getNode();
 		const { itemIndex } = limits;
 		for (let unreachable = 0; ; ) {
@@ -101,6 +101,11 @@ export class RunbaseClient {
 			}
 			if (isRateLimited(outcome)) {
 				this.checkRetryAfterFits(outcome, limits, 'none');
+				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
+				// meanwhile: the start keeps its place ahead of them, so this run and its whole
+				// generation are not pushed to the end. After a Retry-After pause, measured, it is
+				// better behind the checks.
+				if (retryAfterMs((outcome as { headers: IDataObject }).headers) === undefined) priority = Math.min(priority, Date.now());
 				continue;
 			}
 			if (isWorthReconnecting(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
