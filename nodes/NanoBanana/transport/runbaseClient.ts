@@ -22,7 +22,7 @@ import {
 } from './retryPolicy';
 import { readRun } from './runAnswer';
 
-/** Creates always queue behind due polls: finishing a paid run matters more than starting the next. */
+/** New creates queue behind due polls: finishing a paid run matters more than starting the next. */
 const CREATE_PRIORITY_OFFSET = 1e15;
 
 /** The limits of one item's request: whose it is, how long it may wait, how long one try may take. */
@@ -100,12 +100,12 @@ export class RunbaseClient {
 				});
 			}
 			if (isRateLimited(outcome)) {
-				this.checkRetryAfterFits(outcome, limits, 'none');
+				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'none');
 				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
 				// meanwhile: the start keeps its place ahead of them, so this run and its whole
 				// generation are not pushed to the end. After a Retry-After pause, measured, it is
 				// better behind the checks.
-				if (retryAfterMs((outcome as { headers: IDataObject }).headers) === undefined) priority = Math.min(priority, Date.now());
+				if (retryAfter === undefined) priority = Math.min(priority, Date.now());
 				continue;
 			}
 			if (isWorthReconnecting(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
@@ -170,10 +170,13 @@ export class RunbaseClient {
 		}
 	}
 
-	/** A Retry-After that ends past the item's deadline ends the item now, instead of after a useless wait. */
-	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, existence: 'none' | 'exists', runId?: string) {
+	/**
+	 * A Retry-After that ends past the item's deadline ends the item now, instead of after a useless wait.
+	 * Returns the Retry-After (ms), if the 429 had one.
+	 */
+	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, existence: 'none' | 'exists', runId?: string): number | undefined {
 		const retryAfter = retryAfterMs((outcome as { headers: IDataObject }).headers);
-		if (retryAfter === undefined || Date.now() + retryAfter <= limits.deadline) return;
+		if (retryAfter === undefined || Date.now() + retryAfter <= limits.deadline) return retryAfter;
 		const seconds = Math.ceil(retryAfter / 1000);
 		throw runError(this.ctx.getNode(), {
 			message: `Runbase asked to wait ${seconds} second${seconds === 1 ? '' : 's'}, longer than this item's Timeout allows`,
