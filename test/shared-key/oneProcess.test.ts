@@ -4,7 +4,6 @@
  * met without 429 storms, under both kinds of rate limiter.
  */
 import { runWorkflow } from '../helpers/engine';
-import type { WorkflowResult } from '../helpers/engine';
 import { expectNoDoubleCreate, expectNoRunLost, oneItem, rateLimited, share429 } from '../helpers/sharedKey';
 import { useSimulator } from '../helpers/useSimulator';
 
@@ -34,7 +33,7 @@ test('a start turned away with 429 without Retry-After keeps its place ahead of 
 	sim.configure({ rateLimit: null });
 	const credentials = { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl };
 	// Execution A starts two runs and checks them first at 1.5 s.
-	const first: Promise<WorkflowResult> = runWorkflow({
+	const first = runWorkflow({
 		...oneItem('Lead A0', { firstCheck: 1.5, concurrency: 2 }),
 		items: [{ prompt: 'Lead A0' }, { prompt: 'Lead A1' }],
 		credentials,
