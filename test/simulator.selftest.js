@@ -2,8 +2,11 @@
 // Standalone check of the Runbase simulator: node test/simulator.selftest.js
 const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
-const { startSimulator, MODELS, imageSize } = require('./simulator');
-const { crc32 } = require('./simulator/png');
+const http = require('node:http');
+const crypto = require('node:crypto');
+const { startSimulator, MODELS, imageSize, DEFAULTS } = require('./simulator');
+const { crc32, encodePng } = require('./simulator/png');
+const { loopbackAddress, shortReference, sniffImageType } = require('./simulator/references');
 
 const MODEL = 'google/nano-banana';
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -579,6 +582,250 @@ check('generation time per model and resolution; readyAt, reportedAt, finishedAt
 		await (await fetch(done.output.urls[0])).arrayBuffer();
 		const download = sim.requests.find((q) => q.kind === 'download' && q.runId === r.id);
 		assert.ok(download.finishedAt >= download.at && download.finishedAt >= r.reportedAt);
+	} finally {
+		await sim.close();
+	}
+});
+
+// ---- reference images --------------------------------------------------
+
+const REF_PNG = encodePng(3, 2, Buffer.alloc(2 * (1 + 3 * 3), 0x7f), 9);
+const REF_JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0 not a whole jpeg')]);
+const REF_WEBP = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0x20, 0, 0, 0]), Buffer.from('WEBPVP8 ')]);
+const REF_GIF = Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1');
+const dataUri = (mime, bytes) => `data:${mime};base64,${bytes.toString('base64')}`;
+const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+/** An image server on 127.0.0.1 like n8n's binary-data endpoint; `hits` records what it received. */
+async function startReferenceServer() {
+	const hits = [];
+	const held = new Set();
+	const server = http.createServer((req, res) => {
+		hits.push({ path: req.url, headers: { ...req.headers } });
+		const path = req.url.split('?')[0];
+		if (path === '/ref.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(REF_PNG);
+		if (path === '/ref.jpg') return res.writeHead(200, { 'content-type': 'image/jpeg' }).end(REF_JPEG);
+		if (path === '/octet') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(REF_PNG);
+		if (path === '/page.html') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><p>Sign in</p>');
+		if (path === '/hop') return res.writeHead(302, { location: '/ref.png' }).end();
+		if (path === '/away') return res.writeHead(302, { location: 'http://192.0.2.10/ref.png' }).end();
+		if (path === '/hold') return void held.add(res);
+		res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const base = `http://127.0.0.1:${server.address().port}`;
+	return {
+		base,
+		hits,
+		close: () =>
+			new Promise((resolve) => {
+				for (const res of held) res.destroy();
+				server.close(() => resolve());
+				server.closeAllConnections();
+			}),
+	};
+}
+
+/** A loopback port nobody listens on: bound, then closed. */
+async function closedPort() {
+	const server = http.createServer();
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+check('references: the loopback policy and the helpers are pure functions', async () => {
+	const host = (url) => loopbackAddress(new URL(url).hostname);
+	assert.equal(host('http://127.0.0.1:5678/x'), '127.0.0.1');
+	assert.equal(host('http://127.10.20.30/x'), '127.10.20.30');
+	assert.equal(host('http://127.1/x'), '127.0.0.1', 'the URL parser normalises short forms');
+	assert.equal(host('http://LOCALHOST:1/x'), '127.0.0.1', 'localhost is never looked up');
+	assert.equal(host('http://[::1]:8080/x'), '::1');
+	assert.equal(host('http://[0:0:0:0:0:0:0:1]/x'), '::1');
+	for (const url of [
+		'https://picsum.photos/id/1062/1024/1024',
+		'https://cdn.example.com/a.png',
+		'http://10.0.0.1/a.png',
+		'http://192.168.1.20/a.png',
+		'http://169.254.169.254/latest',
+		'http://0.0.0.0/a.png',
+		'http://[::ffff:127.0.0.1]/a.png',
+		'http://[::]/a.png',
+		'http://localhost.example.com/a.png',
+		'http://127.0.0.1.nip.io/a.png',
+	]) {
+		assert.equal(host(url), null, url);
+	}
+	const signed = 'http://127.0.0.1:5678/rest/binary-data/signed?token=SECRET-SIGNATURE&expires=1';
+	assert.equal(shortReference(signed), 'http://127.0.0.1:5678/rest/binary-data/signed?…');
+	assert.ok(shortReference(`https://a.example/${'x'.repeat(500)}`).length <= 80);
+	const inline = dataUri('image/png', REF_PNG);
+	assert.equal(shortReference(inline), `data:image/png;base64,… (${inline.length} characters)`);
+	assert.deepEqual([REF_PNG, REF_JPEG, REF_WEBP, REF_GIF, Buffer.from('<html>'), Buffer.alloc(0)].map(sniffImageType), [
+		'image/png',
+		'image/jpeg',
+		'image/webp',
+		'image/gif',
+		null,
+		null,
+	]);
+});
+
+check('references: loopback URLs are fetched, data: URIs decoded, the bytes recorded; public URLs stay unfetched', async () => {
+	const refs = await startReferenceServer();
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0 });
+	try {
+		assert.deepEqual([DEFAULTS.fetchReferences, DEFAULTS.acceptDataUris], ['loopback', true]);
+		const urls = [
+			`${refs.base}/ref.png?token=abc`,
+			dataUri('image/jpeg', REF_JPEG),
+			'https://picsum.photos/id/1062/1024/1024',
+			`${refs.base}/hop`,
+			`data:image/gif,${encodeURIComponent(REF_GIF.toString('latin1'))}`,
+			`http://localhost:${new URL(refs.base).port}/octet`,
+			dataUri('image/webp', REF_WEBP),
+		];
+		const c = await create(sim, { prompt: 'refs', image_urls: urls }, { model: 'google/nano-banana-2' });
+		assert.equal(c.res.status, 201, c.text);
+		const { id } = json(c);
+		const got = sim.references.map(({ runId, index, source, url, mimeType, contentType, bytes, sha256: hash }) => ({
+			runId, index, source, url, mimeType, contentType, same: hash === sha256(bytes),
+		}));
+		assert.deepEqual(got, [
+			{ runId: id, index: 0, source: 'url', url: urls[0], mimeType: 'image/png', contentType: 'image/png', same: true },
+			{ runId: id, index: 1, source: 'data', url: `data:image/jpeg;base64,… (${urls[1].length} characters)`, mimeType: 'image/jpeg', contentType: 'image/jpeg', same: true },
+			{ runId: id, index: 3, source: 'url', url: urls[3], mimeType: 'image/png', contentType: 'image/png', same: true },
+			{ runId: id, index: 4, source: 'data', url: `data:image/gif,… (${urls[4].length} characters)`, mimeType: 'image/gif', contentType: 'image/gif', same: true },
+			{ runId: id, index: 5, source: 'url', url: urls[5], mimeType: 'image/png', contentType: 'application/octet-stream', same: true },
+			{ runId: id, index: 6, source: 'data', url: `data:image/webp;base64,… (${urls[6].length} characters)`, mimeType: 'image/webp', contentType: 'image/webp', same: true },
+		]);
+		const originals = [REF_PNG, REF_JPEG, REF_PNG, REF_GIF, REF_PNG, REF_WEBP];
+		sim.references.forEach((ref, n) => assert.ok(ref.bytes.equals(originals[n]), `bytes of reference ${ref.index}`));
+		assert.equal(sim.references[0].sha256, sha256(REF_PNG));
+		assert.deepEqual(sim.runs.get(id).references, sim.references);
+		assert.deepEqual(refs.hits.map((h) => h.path).sort(), ['/hop', '/octet', '/ref.png', '/ref.png?token=abc']);
+		assert.ok(refs.hits.every((h) => h.headers.authorization === undefined), 'the simulator sends no Authorization header');
+		assert.equal(refs.hits.find((h) => h.path === '/octet').headers.host, `localhost:${new URL(refs.base).port}`);
+		assert.equal(sim.requests[0].body.input.image_urls[1], urls[1], 'the recorded body keeps the data: URI');
+		assert.equal(json(await poll(sim, id)).status, 'succeeded');
+		sim.reset();
+		assert.equal(sim.references.length, 0, 'reset() clears the records');
+	} finally {
+		await sim.close();
+		await refs.close();
+	}
+});
+
+check('references: refused ones answer 400 invalid_input naming the reference, and create no run', async () => {
+	const refs = await startReferenceServer();
+	const sim = await startSimulator({ referenceTimeoutMs: 300 });
+	try {
+		const port = await closedPort();
+		const png = `${refs.base}/ref.png`;
+		const secret = Buffer.from('<html>not an image, SECRET-PAYLOAD</html>');
+		const cases = [
+			// image_urls, message
+			[[png, `${refs.base}/page.html?sig=SECRET-SIGNATURE`], `input.image_urls[1] (${refs.base}/page.html?…) is not an image: its first bytes are not those of a PNG, JPEG, WebP or GIF file`],
+			[[`http://127.0.0.1:${port}/ref.png`], `input.image_urls[0] (http://127.0.0.1:${port}/ref.png) could not be fetched: connection refused`],
+			[[png, png, `${refs.base}/gone.png`], `input.image_urls[2] (${refs.base}/gone.png) could not be fetched: its server answered HTTP 404`],
+			[[`${refs.base}/hold`], `input.image_urls[0] (${refs.base}/hold) could not be fetched: no answer within 300 ms`],
+			[[`${refs.base}/away`], `input.image_urls[0] (${refs.base}/away) could not be fetched: it redirects to 192.0.2.10, which the simulator never connects to (it fetches loopback addresses only)`],
+			[[dataUri('text/html', secret)], `input.image_urls[0] (data:text/html;base64,… (${dataUri('text/html', secret).length} characters)) is not an image: its first bytes are not those of a PNG, JPEG, WebP or GIF file`],
+			[['data:image/png;base64,***'], 'input.image_urls[0] (data:image/png;base64,… (25 characters)) is not a valid data: URI (the base64 data has characters base64 does not use)'],
+			[['data:image/png;base64'], 'input.image_urls[0] (data:… (21 characters)) is not a valid data: URI (no comma before the data)'],
+			[[`${refs.base}/page.html`, `http://127.0.0.1:${port}/x.png`], /^input\.image_urls\[0\] .* is not an image/, 'the first refused reference by index'],
+		];
+		for (const [imageUrls, message] of cases) {
+			const r = await create(sim, { prompt: 'bad ref', image_urls: imageUrls });
+			assert.deepEqual([r.res.status, errCode(r)], [400, 'invalid_input'], r.text);
+			if (typeof message === 'string') assert.equal(json(r).error.message, message);
+			else assert.match(json(r).error.message, message);
+			assert.doesNotMatch(r.text, /SECRET/);
+		}
+		assert.equal(sim.runs.size, 0, 'no run, no charge');
+		assert.equal(sim.createsForPrompt('bad ref'), 0);
+		assert.ok(!refs.hits.some((h) => h.path.includes('192.0.2.10')));
+		// What arrived before the refusal is recorded, without a run id.
+		const html = sim.references.find((ref) => ref.source === 'url' && ref.url.endsWith('page.html?sig=SECRET-SIGNATURE'));
+		assert.deepEqual([html.runId, html.mimeType, html.bytes.toString().startsWith('<!doctype')], [undefined, null, true]);
+		assert.equal((await create(sim, { prompt: 'good ref', image_urls: [png] })).res.status, 201, 'the simulator is still fine');
+	} finally {
+		await sim.close();
+		await refs.close();
+	}
+});
+
+check('references: acceptDataUris false, fetchReferences strict and off, reset-safe', async () => {
+	const refs = await startReferenceServer();
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, acceptDataUris: false });
+	try {
+		const inline = dataUri('image/png', REF_PNG);
+		const refused = await create(sim, { prompt: 'inline', image_urls: [`${refs.base}/ref.png`, inline] });
+		assert.deepEqual([refused.res.status, errCode(refused), json(refused).error.message], [400, 'invalid_input', 'input.image_urls[1]: data: URIs are not accepted; pass a public URL']);
+		assert.deepEqual([refs.hits.length, sim.runs.size], [0, 0], 'refused before anything is fetched');
+		const ftp = await create(sim, { prompt: 'ftp', image_urls: ['ftp://a/b.png'] });
+		assert.equal(json(ftp).error.message, 'input.image_urls[0] must be a public http(s) URL');
+		sim.reset();
+		assert.equal(sim.options.acceptDataUris, false, 'reset() keeps configured options, like every other persistent option');
+		sim.configure({ acceptDataUris: true });
+		assert.equal((await create(sim, { prompt: 'inline', image_urls: [inline] })).res.status, 201);
+		assert.match(json(await create(sim, { prompt: 'ftp', image_urls: ['ftp://a/b.png'] })).error.message, /must be a public http\(s\) URL or a data: URI$/);
+
+		sim.configure({ fetchReferences: 'strict' });
+		const far = await create(sim, { prompt: 'far', image_urls: [`${refs.base}/ref.png`, 'https://cdn.example.com/a.png'] });
+		assert.deepEqual([far.res.status, json(far).error.message], [400, 'input.image_urls[1] (https://cdn.example.com/a.png) could not be fetched: cdn.example.com is not reachable from the simulator (it fetches loopback addresses only)']);
+		assert.equal((await create(sim, { prompt: 'near', image_urls: [`${refs.base}/ref.png`] })).res.status, 201);
+
+		sim.configure({ fetchReferences: 'off' });
+		const hits = refs.hits.length;
+		const before = sim.references.length;
+		const unchecked = await create(sim, { prompt: 'off', image_urls: [`${refs.base}/page.html`, 'data:text/plain,hello', 'https://cdn.example.com/a.png'] });
+		assert.equal(unchecked.res.status, 201, unchecked.text);
+		assert.deepEqual([refs.hits.length, sim.references.length], [hits, before], 'off: nothing fetched, decoded or recorded');
+		assert.throws(() => sim.configure({ fetchReferences: 'everything' }), /fetchReferences must be one of loopback, strict, off/);
+
+		// Restoring DEFAULTS (what shared test simulators do between tests) restores the new options too.
+		sim.configure({ ...DEFAULTS, separateImageHost: false });
+		assert.deepEqual(
+			[sim.options.fetchReferences, sim.options.acceptDataUris, sim.options.referenceTimeoutMs, sim.options.maxBodyBytes],
+			['loopback', true, 5000, 20 * 1024 * 1024],
+		);
+	} finally {
+		await sim.close();
+		await refs.close();
+	}
+});
+
+check('request body cap: 413 payload_too_large above maxBodyBytes, before auth, no run', async () => {
+	const sim = await startSimulator({ pendingMs: 0, processingMs: 0, maxBodyBytes: 2000 });
+	try {
+		const bodyOf = (size) => {
+			const shell = JSON.stringify({ model: MODEL, input: { prompt: '' } });
+			return JSON.stringify({ model: MODEL, input: { prompt: 'p'.repeat(size - shell.length) } });
+		};
+		assert.equal(Buffer.byteLength(bodyOf(2000)), 2000);
+		assert.equal((await create(sim, null, { body: bodyOf(2000) })).res.status, 201, 'exactly the limit is fine');
+		const over = await create(sim, null, { body: bodyOf(2001) });
+		assert.deepEqual([over.res.status, errCode(over)], [413, 'payload_too_large']);
+		assert.equal(json(over).error.message, 'Request body is larger than 2000 bytes; pass large reference images as URLs instead of data: URIs');
+		const noKey = await fetch(`${sim.apiBaseUrl}/runs`, { method: 'POST', body: bodyOf(5000) });
+		assert.equal(noKey.status, 413, 'the cap comes before authentication, like a gateway');
+		await noKey.text();
+		const rec = sim.requests.at(-2);
+		assert.deepEqual([rec.kind, rec.status, rec.body, rec.bodyBytes, rec.errorCode], ['create', 413, undefined, 2001, 'payload_too_large']);
+		assert.equal(sim.runs.size, 1);
+
+		// The default (20 MiB) lets a body of several MB of data: URI through and stops one just above it.
+		sim.configure({ maxBodyBytes: DEFAULTS.maxBodyBytes });
+		const big = Buffer.concat([REF_PNG, Buffer.alloc(6_000_000, 1)]);
+		const fits = await create(sim, { prompt: 'big', image_urls: [dataUri('image/png', big)] });
+		assert.equal(fits.res.status, 201, fits.text);
+		assert.ok(sim.references.at(-1).bytes.equals(big));
+		const tooBig = await create(sim, null, { body: bodyOf(DEFAULTS.maxBodyBytes + 1) });
+		assert.equal(tooBig.res.status, 413);
+		sim.configure({ maxBodyBytes: null });
+		assert.equal((await create(sim, null, { body: bodyOf(5000) })).res.status, 201, 'null: no cap');
 	} finally {
 		await sim.close();
 	}

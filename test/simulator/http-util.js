@@ -27,12 +27,27 @@ function createTrackedServer(handler) {
 	};
 }
 
-/** Resolves with the raw body as a string, or null when the client went away first. */
-function readBody(req) {
+/**
+ * Resolves with {text, bytes, tooLarge}, or null when the client went away first. Past `maxBytes`
+ * (null: no limit) the rest is read and thrown away, so the client still gets the answer, and
+ * `text` is null.
+ */
+function readBody(req, maxBytes = null) {
 	return new Promise((resolve) => {
 		const chunks = [];
-		req.on('data', (c) => chunks.push(c));
-		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		let bytes = 0;
+		let tooLarge = false;
+		req.on('data', (c) => {
+			bytes += c.length;
+			if (tooLarge) return;
+			if (maxBytes != null && bytes > maxBytes) {
+				tooLarge = true;
+				chunks.length = 0;
+				return;
+			}
+			chunks.push(c);
+		});
+		req.on('end', () => resolve({ text: tooLarge ? null : Buffer.concat(chunks).toString('utf8'), bytes, tooLarge }));
 		req.on('error', () => resolve(null));
 		req.on('close', () => {
 			if (!req.complete) resolve(null);

@@ -14,6 +14,26 @@ export type KeyState =
 export type ModelId = 'google/nano-banana' | 'google/nano-banana-2' | 'google/nano-banana-pro';
 export type Resolution = '1K' | '2K' | '4K';
 export type RunError = string | { message: string; code?: string };
+export type FetchReferencesMode = 'loopback' | 'strict' | 'off';
+
+/** One reference image whose bytes the simulator received (fetched from loopback or decoded from data:). */
+export interface ReceivedReference {
+	/** The run it belongs to; undefined when the create was refused (400), e.g. because of this very reference. */
+	runId?: string;
+	/** Its index in input.image_urls. */
+	index: number;
+	source: 'url' | 'data';
+	/** The URL as sent; for data: a short form without the payload, e.g. 'data:image/png;base64,… (1234 characters)'. */
+	url: string;
+	/** What its first bytes say: 'image/png', 'image/jpeg', 'image/webp', 'image/gif', or null (not an image: refused). */
+	mimeType: string | null;
+	/** What the sender declared: the Content-Type header (url), the media type of the data: URI (data). */
+	contentType: string | undefined;
+	/** The bytes received (after redirects; decoded for data:). */
+	bytes: Buffer;
+	/** Hex SHA-256 of bytes. */
+	sha256: string;
+}
 
 export interface RunInput {
 	prompt: string;
@@ -96,6 +116,26 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** Retry-After seconds for burst429. Default 1. */
 	retryAfterSeconds?: number;
+	/**
+	 * What POST /runs does with `input.image_urls` before it creates the run (README "Reference images").
+	 * The simulator only ever connects to loopback hosts (127.0.0.0/8, `localhost`, `[::1]`).
+	 * - 'loopback' (default): loopback http(s) URLs are fetched and data: URIs decoded, each must be an
+	 *   image (PNG, JPEG, WebP, GIF by its first bytes) else 400 invalid_input; other hosts are accepted
+	 *   unfetched, as before.
+	 * - 'strict': the same, and any other host counts as unreachable (400 invalid_input, no network attempt).
+	 * - 'off': nothing is fetched, decoded, checked or recorded.
+	 * Persistent: reset() keeps it; configure(DEFAULTS) restores it.
+	 */
+	fetchReferences?: FetchReferencesMode;
+	/** false: a data: URI in image_urls is 400 invalid_input "data: URIs are not accepted; pass a public URL". Default true. Persistent. */
+	acceptDataUris?: boolean;
+	/** How long a loopback reference may take to arrive before it counts as unreachable. Default 5000. Persistent. */
+	referenceTimeoutMs?: number;
+	/**
+	 * Largest request body on the API host, in bytes; above it the answer is 413 payload_too_large,
+	 * before latency, auth and faults (like a gateway). Default 20971520 (20 MiB); null = no cap. Persistent.
+	 */
+	maxBodyBytes?: number | null;
 
 	// Fault switches. One-shot ones count down and are cleared by reset().
 	pollFaults?: { rate: number; statuses?: number[] } | null;
@@ -141,8 +181,10 @@ export interface RecordedRequest {
 	/** Path with query string. */
 	path: string;
 	headers: Record<string, string | string[] | undefined>;
-	/** Parsed JSON, the raw string, or undefined when empty. */
+	/** Parsed JSON, the raw string, or undefined when empty or above maxBodyBytes. */
 	body: unknown;
+	/** Size of the request body in bytes (the whole of it, also when above maxBodyBytes). */
+	bodyBytes: number;
 	/** Status answered; 0 when dropped or the client left; null while unanswered. */
 	status: number | null;
 	/** Arrival time, ms. */
@@ -190,6 +232,8 @@ export interface SimRun {
 	readonly urls: string[];
 	/** Error the run will report if it fails, else null. */
 	readonly failure: RunError | null;
+	/** Reference images received for it, in index order (the ones accepted unfetched are not listed). */
+	readonly references: ReceivedReference[];
 	/** GET /runs/{id} requests received for this run. */
 	polls: number;
 	/** Computed from the clock on each read. */
@@ -233,6 +277,8 @@ export interface Simulator {
 	imageBaseUrl: string;
 	readonly requests: RecordedRequest[];
 	readonly runs: Map<string, SimRun>;
+	/** Every reference image received, runs and refused creates alike (create by create, index order within one); reset() empties it. */
+	readonly references: ReceivedReference[];
 	/** Current options, defaults included. */
 	readonly options: Readonly<Required<SimulatorOptions>>;
 	stats(): SimulatorStats;
@@ -249,3 +295,8 @@ export const DEFAULTS: Readonly<SimulatorOptions>;
 export const MODELS: Readonly<Record<ModelId, ModelSpec>>;
 /** Pixel size of the images a run of `model` with `input` gets (the same as the served PNG). */
 export function imageSize(model: ModelId | string, input?: Partial<RunInput>): { width: number; height: number };
+/**
+ * The policy for reference URLs: the address the simulator connects to for a URL hostname (as
+ * `new URL(u).hostname` spells it), or null when it is not loopback (127.0.0.0/8, `localhost`, `[::1]`).
+ */
+export function loopbackAddress(hostname: string): string | null;

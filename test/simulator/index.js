@@ -7,6 +7,7 @@ const { validateCreateBody } = require('./validate');
 const { MODELS, DEFAULT_PROCESSING_FACTORS, resolutionOf, imageSize } = require('./models');
 const { createRun, runView } = require('./runs');
 const { imageFor } = require('./images');
+const { checkReferences, loopbackAddress } = require('./references');
 const answer = require('./respond');
 
 const { JSON_TYPE, HTML_TYPE, TEXT_TYPE, errorBody } = answer;
@@ -49,7 +50,12 @@ const DEFAULTS = {
 	downloadContentType: null,
 	downloadSizeBytes: null,
 	downloadChunked: false,
+	fetchReferences: 'loopback',
+	acceptDataUris: true,
+	referenceTimeoutMs: 5000,
+	maxBodyBytes: 20 * 1024 * 1024,
 };
+const FETCH_REFERENCE_MODES = ['loopback', 'strict', 'off'];
 
 const KEY_STATE_ERRORS = {
 	ip_not_allowed: [403, 'Requests from this IP address are not allowed for this API key'],
@@ -97,6 +103,8 @@ class Simulator {
 		this.faults = new Faults(DEFAULTS.seed);
 		this.limiter = new RateLimiter();
 		this.waits = new Set();
+		this.references = [];
+		this.referenceFetches = new Set();
 		this.servers = [];
 		this.closed = false;
 		this._apply(options);
@@ -128,6 +136,7 @@ class Simulator {
 	reset() {
 		this.requests.length = 0;
 		this.runs.clear();
+		this.references.length = 0;
 		this.limiter.reset();
 		this.faults.reset(this.options.seed);
 		for (const name of ONE_SHOT) {
@@ -178,6 +187,7 @@ class Simulator {
 		if (!this.closed) {
 			this.closed = true;
 			for (const wait of [...this.waits]) wait.finish();
+			for (const fetching of [...this.referenceFetches]) fetching.destroy();
 			this._closing = Promise.all(this.servers.map((s) => s.close()));
 		}
 		await this._closing;
@@ -188,6 +198,9 @@ class Simulator {
 	_apply(partial) {
 		for (const key of Object.keys(partial)) {
 			if (!(key in DEFAULTS)) throw new Error(`Runbase simulator: unknown option "${key}"`);
+		}
+		if ('fetchReferences' in partial && !FETCH_REFERENCE_MODES.includes(partial.fetchReferences)) {
+			throw new Error(`Runbase simulator: fetchReferences must be one of ${FETCH_REFERENCE_MODES.join(', ')}`);
 		}
 		Object.assign(this.userOptions, partial);
 		Object.assign(this.options, partial);
@@ -246,17 +259,19 @@ class Simulator {
 
 	async _onRequest(req, res, server) {
 		const at = Date.now();
-		const raw = await readBody(req);
-		if (raw === null || this.closed) return;
 		const pathname = pathnameOf(req.url);
 		const onImageHost = server === 'images' || (!this.options.separateImageHost && pathname.startsWith('/files/'));
 		const host = onImageHost ? 'images' : 'api';
+		const body = await readBody(req, host === 'api' ? this.options.maxBodyBytes : null);
+		if (body === null || this.closed) return;
+		const raw = body.text;
 		const record = {
 			host,
 			method: req.method,
 			path: req.url,
 			headers: { ...req.headers },
-			body: parseBody(raw),
+			body: body.tooLarge ? undefined : parseBody(raw),
+			bodyBytes: body.bytes,
 			status: null,
 			at,
 			kind: this._classify(host, req.method, pathname),
@@ -277,6 +292,7 @@ class Simulator {
 				record.aborted = true;
 			}
 		});
+		if (body.tooLarge) return this._sendTooLarge(ctx);
 		if (host === 'images') await this._serveImage(ctx, pathname);
 		else await this._serveApi(ctx, pathname, raw);
 	}
@@ -302,6 +318,17 @@ class Simulator {
 			return { error: [status, state, message] };
 		}
 		return { key, state };
+	}
+
+	/** Like a gateway in front of the API: before latency, auth and every fault. */
+	_sendTooLarge(ctx) {
+		const limit = this.options.maxBodyBytes;
+		return answer.sendError(
+			ctx,
+			413,
+			'payload_too_large',
+			`Request body is larger than ${limit} bytes; pass large reference images as URLs instead of data: URIs`,
+		);
 	}
 
 	async _serveApi(ctx, pathname, raw) {
@@ -345,7 +372,8 @@ class Simulator {
 			if (status) return answer.sendServerError(ctx, status, 'pollFaults');
 		}
 
-		const result = kind === 'create' ? this._create(ctx, raw, auth) : this._poll(runId);
+		const result = kind === 'create' ? await this._create(ctx, raw, auth) : this._poll(runId);
+		if (result === null) return undefined;
 		if (this.faults.take('dropConnections', kind, (s) => s.when === 'after')) return answer.drop(ctx, 'dropConnections:after');
 		const forcedAfter = this.faults.take('forceError', kind, (s) => !!s.afterCreate);
 		if (forcedAfter) return this._sendForced(ctx, forcedAfter);
@@ -353,13 +381,22 @@ class Simulator {
 		return this._sendSuccess(ctx, kind, result);
 	}
 
-	_create(ctx, raw, auth) {
+	/** @returns the answer to send, or null when the simulator closed meanwhile */
+	async _create(ctx, raw, auth) {
 		const o = this.options;
-		const parsed = validateCreateBody(raw);
+		const parsed = validateCreateBody(raw, { acceptDataUris: o.acceptDataUris });
 		if (parsed.error) return { status: 400, body: { error: parsed.error } };
 		if (auth.state === 'insufficient_balance') {
 			return { status: 402, body: errorBody('insufficient_balance', KEY_STATE_ERRORS.insufficient_balance[1]) };
 		}
+		const references = await checkReferences(parsed.input.image_urls, {
+			mode: o.fetchReferences,
+			timeoutMs: o.referenceTimeoutMs,
+			inflight: this.referenceFetches,
+		});
+		if (this.closed) return null;
+		this.references.push(...references.received);
+		if (references.error) return { status: 400, body: errorBody('invalid_input', references.error) };
 		const id = `run_${crypto.randomBytes(12).toString('hex')}`;
 		const resolution = resolutionOf(parsed.model, parsed.input);
 		const info = { id, model: parsed.model, input: parsed.input, resolution };
@@ -374,7 +411,9 @@ class Simulator {
 			failure: this._failureFor(parsed.input),
 			resolution,
 			size: imageSize(parsed.model, parsed.input),
+			references: references.received,
 		});
+		for (const reference of references.received) reference.runId = id;
 		this.runs.set(id, run);
 		ctx.record.runId = id;
 		return { status: o.createStatus, body: { id, model: run.model, status: 'pending', costUsd: run.costUsd } };
@@ -524,4 +563,4 @@ async function startSimulator(options = {}) {
 	return sim;
 }
 
-module.exports = { startSimulator, Simulator, DEFAULTS, MODELS, imageSize };
+module.exports = { startSimulator, Simulator, DEFAULTS, MODELS, imageSize, loopbackAddress };

@@ -16,8 +16,9 @@ function isoAt(ms) {
  * @param {null | string | object} p.failure error reported once the run has failed
  * @param {string | null} [p.resolution] resolution it runs at (null: the model takes none)
  * @param {{width: number, height: number}} [p.size] pixel size of its images
+ * @param {object[]} [p.references] reference images the simulator received for it (see references.js)
  */
-function createRun({ id, model, input, costUsd, timing, urls, failure, resolution = null, size }) {
+function createRun({ id, model, input, costUsd, timing, urls, failure, resolution = null, size, references = [] }) {
 	const createdAt = Date.now();
 	const processingAt = createdAt + timing.pendingMs;
 	const doneAt = processingAt + timing.processingMs;
@@ -40,6 +41,7 @@ function createRun({ id, model, input, costUsd, timing, urls, failure, resolutio
 		height: size ? size.height : undefined,
 		urls,
 		failure,
+		references,
 		polls: 0,
 		get status() {
 			const now = Date.now();

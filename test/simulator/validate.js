@@ -1,6 +1,7 @@
 'use strict';
 // Validation of POST /runs bodies, in the order the documented error codes suggest.
 const { MODELS } = require('./models');
+const { isDataUri } = require('./references');
 
 const MODEL = 'google/nano-banana';
 
@@ -16,7 +17,16 @@ function isHttpUrl(value) {
 	}
 }
 
-function validateInput(model, input) {
+/** @returns {string | null} why input.image_urls[index] is refused, or null */
+function referenceProblem(value, index, acceptDataUris) {
+	if (isDataUri(value)) {
+		return acceptDataUris ? null : `input.image_urls[${index}]: data: URIs are not accepted; pass a public URL`;
+	}
+	if (isHttpUrl(value)) return null;
+	return `input.image_urls[${index}] must be a public http(s) URL${acceptDataUris ? ' or a data: URI' : ''}`;
+}
+
+function validateInput(model, input, { acceptDataUris }) {
 	const spec = MODELS[model];
 	const { prompt, aspect_ratio: ratio, image_urls: urls, resolution } = input;
 	if (typeof prompt !== 'string' || prompt.trim() === '') {
@@ -38,14 +48,20 @@ function validateInput(model, input) {
 		if (urls.length > spec.maxImageUrls) {
 			return fail('invalid_input', `input.image_urls accepts at most ${spec.maxImageUrls} URLs`);
 		}
-		const bad = urls.findIndex((u) => !isHttpUrl(u));
-		if (bad !== -1) return fail('invalid_input', `input.image_urls[${bad}] must be a public http(s) URL`);
+		for (const [index, value] of urls.entries()) {
+			const problem = referenceProblem(value, index, acceptDataUris);
+			if (problem) return fail('invalid_input', problem);
+		}
 	}
 	return null;
 }
 
-/** @returns {{error: {code, message}} | {model: string, input: object}} */
-function validateCreateBody(raw) {
+/**
+ * @param {string} raw request body
+ * @param {{acceptDataUris?: boolean}} [options]
+ * @returns {{error: {code, message}} | {model: string, input: object}}
+ */
+function validateCreateBody(raw, { acceptDataUris = true } = {}) {
 	let body;
 	try {
 		body = JSON.parse(raw);
@@ -60,7 +76,7 @@ function validateCreateBody(raw) {
 	}
 	if (body.input === undefined || body.input === null) return fail('missing_input', 'Field "input" is required');
 	if (!isObject(body.input)) return fail('invalid_input', 'Field "input" must be an object');
-	return validateInput(body.model, body.input) || { model: body.model, input: body.input };
+	return validateInput(body.model, body.input, { acceptDataUris }) || { model: body.model, input: body.input };
 }
 
 module.exports = { validateCreateBody, MODEL, MODELS };
