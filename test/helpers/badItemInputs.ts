@@ -121,4 +121,19 @@ export const badItemInputs: BadInput[] = [
 		parameters: generate({ prompt: '={{ "x".repeat(40000) }}' }),
 		message: 'The prompt has 40000 characters, more than the 32000 the node sends [item 0]',
 	},
+	{
+		input: 'Reference image URL of 3,020 characters (second of two)',
+		parameters: generate({ referenceImages: references('https://example.com/a.png', `https://example.com/${'a'.repeat(3000)}`) }),
+		message: 'Reference image 2 has 3020 characters, more than the 2048 a URL may have [item 0]',
+	},
+	{
+		input: 'Reference image URL of 5,020 characters from an expression',
+		parameters: generate({ referenceImages: references('={{ "https://example.com/" + "a".repeat(5000) }}') }),
+		message: 'Reference image 1 has 5020 characters, more than the 2048 a URL may have [item 0]',
+	},
+	{
+		input: 'Reference image field holding a number in a workflow edited by hand ({image: [{url: 5}]})',
+		parameters: generate({ referenceImages: { image: [{ url: 5 }] } }),
+		message: 'A reference image is a number (5), not a URL [item 0]',
+	},
 ];

@@ -117,4 +117,35 @@ export const badOptionInputs: BadInput[] = [
 		items: [{ runId: 'run_1/../other' }],
 		message: 'The run ID "run_1/../other" has characters a run ID never has [item 0]',
 	},
+	{
+		input: 'Get Run with the Run ID ".." (would address the API root)',
+		parameters: { operation: 'getRun', runId: '..', options: FAST_POLLING },
+		message: 'The run ID ".." is made only of dots [item 0]',
+	},
+	{
+		input: 'Get Run with a Run ID mapped to "."',
+		parameters: { operation: 'getRun', runId: '={{ $json.runId }}', options: FAST_POLLING },
+		items: [{ runId: '.' }],
+		message: 'The run ID "." is made only of dots [item 0]',
+	},
+	{
+		input: 'Get Run with a Run ID of only dots ("....")',
+		parameters: { operation: 'getRun', runId: '....', options: FAST_POLLING },
+		message: 'The run ID "...." is made only of dots [item 0]',
+	},
+	{
+		input: 'Operation "toString" in a workflow edited by hand',
+		parameters: generate({ operation: 'toString' }),
+		message: 'The operation "toString" is not supported [item 0]',
+	},
+	{
+		input: 'Operation "__proto__" in a workflow edited by hand',
+		parameters: generate({ operation: '__proto__' }),
+		message: 'The operation "__proto__" is not supported [item 0]',
+	},
+	{
+		input: 'Operation "constructor" in a workflow edited by hand',
+		parameters: generate({ operation: 'constructor' }),
+		message: 'The operation "constructor" is not supported [item 0]',
+	},
 ];

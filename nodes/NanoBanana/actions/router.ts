@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { RunSettings } from '../helpers/interfaces';
+import { invalid } from '../helpers/validation';
 import { forEachConcurrently } from '../lifecycle/concurrency';
 import type { ItemJob } from '../lifecycle/itemJob';
 import type { RunLedger } from '../lifecycle/runLedger';
@@ -45,11 +46,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	if (items.length === 0) return [[]];
 	const operationName = this.getNodeParameter('operation', 0) as string;
-	const operation = operations[operationName];
+	// Own names only: "toString" or "constructor" would find what every object has.
+	const operation = Object.hasOwn(operations, operationName) ? operations[operationName] : undefined;
 	if (!operation) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operationName}" is not supported`, {
-			description: 'Choose Generate or Get Run in the Operation field.',
-		});
+		throw invalid(this.getNode(), 0, `The operation "${String(operationName)}" is not supported`, 'Choose Generate or Get Run in the Operation field.');
 	}
 	const continueOnFail = this.continueOnFail();
 	const results: INodeExecutionData[] = new Array(items.length);

@@ -3,16 +3,34 @@ import type { INode } from 'n8n-workflow';
 import { isRestrictedHost } from './addressPolicy';
 import type { ModelSpec } from './models';
 import { MODELS } from './models';
-import { describeType, invalid } from './validation';
+import { describeType, invalid, MAX_REFERENCE_URL_CHARACTERS } from './validation';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return !!value && typeof value === 'object' && !Array.isArray(value);
+}
 
 /** The node's own list field: `{}` when empty, `{ image: [{ url }] }` otherwise. */
-function isReferenceImageList(value: unknown): boolean {
-	return (
-		!!value &&
-		typeof value === 'object' &&
-		!Array.isArray(value) &&
-		Object.keys(value).every((key) => key === 'image')
-	);
+function isReferenceImageList(value: unknown): value is { image?: unknown } {
+	return isObject(value) && Object.keys(value).every((key) => key === 'image');
+}
+
+/**
+ * The URL values of the list field's entries. From an expression or an edited workflow,
+ * a single entry without its list, or a URL in place of an entry, means the same.
+ */
+function entryUrls(node: INode, itemIndex: number, image: unknown): unknown[] {
+	const entries = Array.isArray(image) ? image : [image];
+	return entries.map((entry, index) => (isObject(entry) ? urlOfEntry(node, itemIndex, entry, index) : entry));
+}
+
+/** An entry without a `url` but with other fields would otherwise be dropped without a word. */
+function urlOfEntry(node: INode, itemIndex: number, entry: Record<string, unknown>, index: number): unknown {
+	const others = Object.keys(entry).filter((key) => key !== 'url');
+	if (!('url' in entry) && others.length > 0) {
+		const names = others.slice(0, 5).map((key) => `"${key.slice(0, 40)}"`).join(', ');
+		throw invalid(node, itemIndex, `Reference image field ${index + 1} has no url, only ${names}`, 'Each reference image field holds its address under url, as in {image: [{url: "https://example.com/photo.png"}]}.');
+	}
+	return entry.url;
 }
 
 /**
@@ -35,9 +53,7 @@ export function splitReferenceList(text: string): string[] {
  * as an array or as text with one URL per line or separated by commas.
  */
 export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string[] {
-	const entries = isReferenceImageList(value)
-		? ((value as { image?: Array<{ url?: unknown }> }).image ?? []).map((entry) => entry?.url)
-		: [value];
+	const entries = isReferenceImageList(value) ? entryUrls(node, itemIndex, value.image) : [value];
 	const urls: string[] = [];
 	const collect = (entry: unknown) => {
 		if (entry === undefined || entry === null || entry === '') return;
@@ -69,6 +85,9 @@ function checkWebAddress(node: INode, itemIndex: number, url: string, index: num
 	const publicUrl = 'Runbase downloads reference images itself, so they must be public http:// or https:// URLs reachable from the internet.';
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
 		throw invalid(node, itemIndex, `${which} uses "${parsed.protocol}", but only http and https URLs work`, `Use a public http:// or https:// URL of an image. ${publicUrl}`);
+	}
+	if (url.length > MAX_REFERENCE_URL_CHARACTERS) {
+		throw invalid(node, itemIndex, `${which} has ${url.length} characters, more than the ${MAX_REFERENCE_URL_CHARACTERS} a URL may have`, `Use a shorter URL of the image, for example without tracking parameters, and check that the expression maps a single URL. ${publicUrl}`);
 	}
 	if (parsed.username || parsed.password) {
 		throw invalid(node, itemIndex, `${which} contains a user name or password`, `Remove the credentials from the URL: they would be sent to Runbase. ${publicUrl}`);

@@ -20,6 +20,9 @@ export function describeType(value: unknown): string {
  */
 export const MAX_PROMPT_CHARACTERS = 32_000;
 
+/** The longest reference image URL: 2,048 characters is the practical limit of URLs on the web. */
+export const MAX_REFERENCE_URL_CHARACTERS = 2_048;
+
 /** A number is accepted as text (an expression like {{ 2026 }}); anything else that is not text is an error. */
 export function checkPrompt(node: INode, itemIndex: number, value: unknown): string {
 	if (typeof value === 'number') value = String(value);
@@ -105,6 +108,8 @@ export function checkFieldName(node: INode, itemIndex: number, value: unknown): 
 	return name;
 }
 
+const RUN_ID_SHAPE = 'A run ID is letters, digits and underscores, like run_2abc... Map the runId field of an earlier Generate output.';
+
 /** A run ID typed in or mapped from an earlier output. */
 export function checkRunId(node: INode, itemIndex: number, value: unknown): string {
 	if (typeof value !== 'string') {
@@ -115,7 +120,11 @@ export function checkRunId(node: INode, itemIndex: number, value: unknown): stri
 		throw invalid(node, itemIndex, 'The run ID is empty', 'Enter the ID of a run, e.g. map the runId field of an earlier Generate output.');
 	}
 	if (!/^[\w.-]{1,200}$/.test(runId)) {
-		throw invalid(node, itemIndex, `The run ID "${runId.slice(0, 80)}" has characters a run ID never has`, 'A run ID is letters, digits and underscores, like run_2abc... Map the runId field of an earlier Generate output.');
+		throw invalid(node, itemIndex, `The run ID "${runId.slice(0, 80)}" has characters a run ID never has`, RUN_ID_SHAPE);
+	}
+	// Encoding leaves dots as they are, and a path segment of "." or ".." would move the request to another address.
+	if (/^\.+$/.test(runId)) {
+		throw invalid(node, itemIndex, `The run ID "${runId.slice(0, 80)}" is made only of dots`, RUN_ID_SHAPE);
 	}
 	return runId;
 }
