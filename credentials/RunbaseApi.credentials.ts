@@ -1,11 +1,8 @@
-import type {
-	IAuthenticateGeneric,
-	Icon,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { Icon, ICredentialTestRequest, ICredentialType, IAuthenticate, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL } from '../nodes/NanoBanana/helpers/constants';
+import { authenticateRunbaseRequest } from '../nodes/NanoBanana/transport/authentication';
+import { runbaseCredentialTest } from '../nodes/NanoBanana/transport/credentialTestRequest';
 
 export class RunbaseApi implements ICredentialType {
 	name = 'runbaseApi';
@@ -37,15 +34,7 @@ export class RunbaseApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{String($credentials.apiKey).trim()}}',
-			},
-		},
-	};
+	authenticate: IAuthenticate = authenticateRunbaseRequest;
 
-	// Tested by the Nano Banana node (`testedBy`): only Runbase's own 404 `run_not_found`
-	// for a made-up run proves both the key and the Base URL, on every n8n version.
+	test: ICredentialTestRequest = runbaseCredentialTest;
 }

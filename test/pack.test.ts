@@ -59,8 +59,10 @@ test('the built node and credential load and point at icons that exist', () => {
 	const node = new NanoBanana();
 	const credential = new RunbaseApi();
 	expect(node.description.usableAsTool).toBe(true);
-	expect(node.description.credentials).toEqual([{ name: credential.name, required: true, testedBy: 'runbaseApiTest' }]);
-	expect(typeof node.methods.credentialTest.runbaseApiTest).toBe('function');
+	expect(node.description.credentials).toEqual([{ name: credential.name, required: true }]);
+	// The test is declared on the credential, so n8n runs it whichever loader found the package.
+	expect(credential.test.request.url).toBe('/runs/run_n8n_credential_check');
+	expect(typeof credential.authenticate).toBe('function');
 	const icons = [
 		[node.description.icon, 'dist/nodes/NanoBanana'],
 		[credential.icon, 'dist/credentials'],

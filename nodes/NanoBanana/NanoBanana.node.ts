@@ -5,7 +5,6 @@ import * as generate from './actions/generate.operation';
 import * as getRun from './actions/getRun.operation';
 import { outputProperties } from './actions/outputOptions.properties';
 import { router } from './actions/router';
-import { testRunbaseCredential } from './transport/credentialTest';
 
 export class NanoBanana implements INodeType {
 	description: INodeTypeDescription = {
@@ -22,7 +21,7 @@ export class NanoBanana implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'runbaseApi', required: true, testedBy: 'runbaseApiTest' }],
+		credentials: [{ name: 'runbaseApi', required: true }],
 		properties: [
 			{
 				displayName: 'Operation',
@@ -51,10 +50,6 @@ export class NanoBanana implements INodeType {
 			...getRun.description,
 			...outputProperties,
 		],
-	};
-
-	methods = {
-		credentialTest: { runbaseApiTest: testRunbaseCredential },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

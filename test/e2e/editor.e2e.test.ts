@@ -27,7 +27,7 @@ import { packTarball } from './packTarball';
 
 const GOOD_KEY = 'sk-e2e';
 const WRONG_KEY = 'sk-wrong';
-const SUCCESS_MESSAGE = 'Connection successful: Runbase accepted the API key.';
+const SUCCESS_MESSAGE = 'Connection successful!';
 const GENERATE_LABELS = ['Operation', 'Model', 'Prompt', 'Aspect Ratio', 'Reference Images', 'Return As', 'Options'];
 const OPTION_NAMES = [
 	'Concurrency',
@@ -113,7 +113,7 @@ step('a new Runbase credential passes the test in the credential dialog', async 
 step('a wrong key fails the test with the node\'s message', async () => {
 	const failed = await editor.createRunbaseCredential({ apiKey: WRONG_KEY, baseUrl: sim.apiBaseUrl });
 	expect(failed.status).toBe('Error');
-	expect(failed.message).toMatch(/^Runbase rejected this API key \(401\)\. /);
+	expect(failed.message).toMatch(/^Runbase rejected the API key \(401 invalid_api_key\)\. /);
 	await expect(editor.credentialVerdict().innerText()).resolves.toMatch(/^Couldn.t connect with these settings/);
 	await editor.showCredentialDetails();
 	await expect(editor.credentialDialog().innerText()).resolves.toContain(failed.message);

@@ -51,12 +51,25 @@ export function setPrompts(workflow: Workflow, prompts: Array<{ prompt: string; 
 
 export type E2eSetup = { sim: Simulator; instance: N8nInstance; dispose(): Promise<void> };
 
-/** Starts the simulator and one n8n instance (of `line`, default 2.x), imports the credentials and the workflows. */
+export type InstallRoute = 'nodes' | 'custom' | 'extensions';
+
+/** The workflow with the package's node type as this instance names it (CUSTOM.<name> when not installed as a package). */
+function forInstance(workflow: Workflow, instance: N8nInstance): Workflow {
+	const nodes = workflow.nodes.map((node) =>
+		node.type.startsWith('n8n-nodes-runbase.') ? { ...node, type: instance.nodeType(node.type.split('.')[1]) } : node,
+	);
+	return { ...workflow, nodes };
+}
+
+/**
+ * Starts the simulator and one n8n instance (of `line`, default 2.x, with the package installed
+ * by `installRoute`, default as a community package), imports the credentials and the workflows.
+ */
 export async function startE2e(
 	workflows: Workflow[],
 	simulatorOptions: SimulatorOptions,
 	env: Record<string, string> = {},
-	{ line }: { line?: N8nLine } = {},
+	{ line, installRoute }: { line?: N8nLine; installRoute?: InstallRoute } = {},
 ): Promise<E2eSetup> {
 	const sim = await startSimulator({
 		apiKeys: ['sk-e2e', 'sk-broke'],
@@ -73,11 +86,12 @@ export async function startE2e(
 	try {
 		await n8n.ensureInstalled({ line, log: (text) => process.stderr.write(`[n8n ${line ?? n8n.DEFAULT_LINE}] ${text}\n`) });
 		tarball = packTarball();
-		instance = await n8n.createInstance({ packageTarball: tarball, log: () => {}, env, line });
+		instance = await n8n.createInstance({ packageTarball: tarball, installRoute, log: () => {}, env, line });
 		await instance.importCredentials(
 			CREDENTIALS.map(({ id, name, key }) => ({ id, name, type: 'runbaseApi', data: { apiKey: key, baseUrl: sim.apiBaseUrl } })),
 		);
-		await instance.importWorkflows(workflows);
+		const named = instance;
+		await instance.importWorkflows(workflows.map((workflow) => forInstance(workflow, named)));
 		return { sim, instance, dispose };
 	} catch (error) {
 		await dispose();

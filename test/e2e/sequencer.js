@@ -8,7 +8,7 @@
  */
 const Sequencer = require('@jest/test-sequencer').default;
 
-const OTHER_LINES = /[\\/]lines-1x\.e2e\.test\.ts$/;
+const OTHER_LINES = /[\\/](lines|installRoutes)-1x\.e2e\.test\.ts$/;
 
 class E2eSequencer extends Sequencer {
 	/** @param {import('@jest/test-result').Test[]} tests */

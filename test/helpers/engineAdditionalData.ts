@@ -3,12 +3,10 @@ import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	IHttpRequestOptions,
-	INode,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 import type { ExecutionLifecycleHooks } from 'n8n-core';
-import type { Workflow } from 'n8n-workflow';
 
 import { credentialType } from './engineNodes';
 
@@ -25,27 +23,13 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		_typeName: string,
-		requestOptions: IHttpRequestOptions,
-		workflow: Workflow,
-		node: INode,
-	): Promise<IHttpRequestOptions> {
-		// As n8n's CredentialsHelper does for a generic `authenticate`: resolve each expression.
-		const headers = credentialType.authenticate.properties.headers ?? {};
-		const resolved: IDataObject = {};
-		for (const [name, value] of Object.entries(headers)) {
-			resolved[name] = workflow.expression.getSimpleParameterValue(
-				node,
-				value as string,
-				'internal',
-				{ $credentials: credentials },
-				undefined,
-				'',
-			) as string;
-		}
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), ...resolved } };
+	async authenticate(credentials: ICredentialDataDecryptedObject, _typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// As n8n's CredentialsHelper does for an `authenticate` function: call it.
+		const authenticate = credentialType.authenticate as (
+			credentials: ICredentialDataDecryptedObject,
+			requestOptions: IHttpRequestOptions,
+		) => Promise<IHttpRequestOptions>;
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication() {

@@ -27,13 +27,30 @@ export function readServerError(json: unknown): ServerError {
 	};
 }
 
-interface Explanation {
+/** The error codes Runbase documents, by the HTTP status they come with. */
+export const RUNBASE_ERROR_CODES: Readonly<Record<number, readonly string[]>> = {
+	400: ['invalid_json', 'missing_model', 'missing_input', 'invalid_input', 'model_not_found'],
+	401: ['missing_api_key', 'invalid_api_key'],
+	402: ['insufficient_balance'],
+	403: ['ip_not_allowed', 'api_key_spend_limit_exceeded'],
+	404: ['run_not_found'],
+	429: ['RATE_LIMITED', 'USAGE_EXCEEDED'],
+};
+
+export interface Explanation {
 	message: string;
 	description: string;
 }
 
-function explain(httpCode: number, server: ServerError, runId?: string): Explanation {
+/** What an HTTP answer from Runbase means, in English, and what to do about it. */
+export function explainRunbaseAnswer(httpCode: number, server: ServerError, runId?: string): Explanation {
 	const said = server.message ? ` Runbase said: "${server.message}".` : '';
+	if (httpCode >= 300 && httpCode < 400) {
+		return {
+			message: `The Base URL redirects elsewhere (HTTP ${httpCode})`,
+			description: `The Runbase API does not redirect, and the node never sends your key along a redirect. Set the Base URL in the Runbase API credential to the API's own address (default ${DEFAULT_BASE_URL}).`,
+		};
+	}
 	switch (httpCode) {
 		case 400:
 			return {
@@ -101,7 +118,7 @@ export function runbaseApiError(
 	context: { itemIndex: number; existence: RunExistence; run?: RunFacts; notJson?: string },
 ): NodeApiError {
 	const server = readServerError(json);
-	const explained = explain(httpCode, server, context.run?.runId);
+	const explained = explainRunbaseAnswer(httpCode, server, context.run?.runId);
 	const { message } = explained;
 	// An answer that is not Runbase's JSON (a proxy's HTML page) is shown by its start.
 	const description =

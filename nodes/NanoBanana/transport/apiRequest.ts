@@ -51,7 +51,8 @@ export async function apiRequest(
 			ignoreHttpStatusErrors: true,
 			timeout: options.timeoutMs,
 			abortSignal: ctx.getExecutionCancelSignal(),
-			sendCredentialsOnCrossOriginRedirect: false,
+			// A redirect is answered, not followed: n8n's client would keep the key for a subdomain.
+			disableFollowRedirect: true,
 		})) as { statusCode: number; headers: IDataObject; body: unknown };
 		return { ok: true, statusCode: response.statusCode, headers: response.headers ?? {}, ...parseBody(response.body) };
 	} catch (error) {

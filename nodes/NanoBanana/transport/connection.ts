@@ -1,9 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isLocalHost } from '../helpers/addressPolicy';
-import { DEFAULT_BASE_URL } from '../helpers/constants';
 import { CREDENTIAL_TYPE } from './apiRequest';
+import { baseUrlProblem, normaliseBaseUrl } from './baseUrl';
 
 /** Where the API is, and the key that must never appear in any text the node emits. */
 export class Connection {
@@ -29,29 +28,12 @@ export class Connection {
 				description: 'Open the credential and paste your key from the Runbase dashboard (it starts with "sk-").',
 			});
 		}
-		const baseUrl = (credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-		Connection.checkBaseUrl(ctx, baseUrl);
+		const baseUrl = normaliseBaseUrl(credentials.baseUrl);
+		const problem = baseUrlProblem(baseUrl);
+		if (problem) {
+			throw new NodeOperationError(ctx.getNode(), problem.message, { description: `${problem.advice} No run was started.` });
+		}
 		return new Connection(baseUrl, apiKey);
-	}
-
-	/** A Base URL must be a web address, and the key travels unencrypted only inside this machine or network. */
-	private static checkBaseUrl(ctx: IExecuteFunctions, baseUrl: string): void {
-		let url: URL | undefined;
-		try {
-			url = new URL(baseUrl);
-		} catch {
-			url = undefined;
-		}
-		if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-			throw new NodeOperationError(ctx.getNode(), `The Base URL "${baseUrl}" of the Runbase API credential is not a web address`, {
-				description: `Open the credential and set Base URL to e.g. ${DEFAULT_BASE_URL}. No run was started.`,
-			});
-		}
-		if (url.protocol === 'http:' && !isLocalHost(url.hostname)) {
-			throw new NodeOperationError(ctx.getNode(), 'The Base URL of the Runbase API credential uses http://, which would send your API key unencrypted', {
-				description: `Open the credential and use https://, e.g. ${DEFAULT_BASE_URL}. Plain http is allowed only for loopback and private addresses. No run was started.`,
-			});
-		}
 	}
 
 	/** The key, only for the shared budget registry, which hashes it. */

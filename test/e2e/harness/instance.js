@@ -14,11 +14,13 @@ const { defaultLog, ensureInstalled, toolEnv } = require('./installCache');
 const { freePorts } = require('./network');
 const { killGroup, outputTail, releaseFolder, runCommand, spawnGroup, trackFolder } = require('./processes');
 const { N8nServer } = require('./server');
+const { unpackPackage } = require('./unpackPackage');
 
 /**
  * @typedef {object} InstanceOptions
- * @property {string} [packageTarball] installed into <userFolder>/.n8n/nodes like a community package
- * @property {string} [customExtensionsDir] N8N_CUSTOM_EXTENSIONS instead (node type CUSTOM.<name>)
+ * @property {string} [packageTarball] the package, installed by `installRoute`
+ * @property {InstallRoute} [installRoute] how n8n gets the package (default 'nodes')
+ * @property {string} [customExtensionsDir] N8N_CUSTOM_EXTENSIONS (node type CUSTOM.<name>)
  * @property {'filesystem' | 'default'} [binaryDataMode] 'filesystem' (default): binary data in files,
  *   items hold ids; 'default': inline base64 in the items (n8n 1.x's default)
  * @property {Record<string, string>} [env] extra environment variables for every n8n command
@@ -27,6 +29,7 @@ const { N8nServer } = require('./server');
  */
 
 /** @typedef {{ id: string, name: string, type: string, data: Record<string, unknown> }} CredentialInput */
+/** @typedef {import('./unpackPackage').InstallRoute} InstallRoute */
 
 /**
  * @param {import('./installCache').Installation} installation
@@ -77,9 +80,15 @@ class N8nInstance {
 		const userFolder = await fsp.mkdtemp(path.join(os.tmpdir(), 'runbase-n8n-e2e-'));
 		trackFolder(userFolder);
 		const ports = await freePorts(2);
-		const instance = new N8nInstance(installation, userFolder, instanceEnv(installation, userFolder, ports, options), ports[0]);
+		const route = options.installRoute ?? 'nodes';
+		const customExtensionsDir = route === 'extensions' ? path.join(userFolder, 'extensions') : options.customExtensionsDir;
+		const env = instanceEnv(installation, userFolder, ports, { ...options, customExtensionsDir });
+		const instance = new N8nInstance(installation, userFolder, env, ports[0]);
 		try {
-			if (options.packageTarball) await instance.installPackage(options.packageTarball);
+			const { packageTarball } = options;
+			if (packageTarball && route === 'nodes') await instance.installPackage(packageTarball);
+			if (packageTarball && route === 'custom') await unpackPackage(packageTarball, path.join(userFolder, '.n8n', 'custom'));
+			if (packageTarball && route === 'extensions' && customExtensionsDir) await unpackPackage(packageTarball, customExtensionsDir);
 		} catch (error) {
 			await instance.dispose();
 			throw error;
