@@ -95,6 +95,8 @@ export interface RunWorkflowOptions {
 	firstBurstJitter?: boolean;
 	/** n8n's node settings Retry On Fail, with its number of tries and wait between them. */
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
+	/** n8n's REST address, where its signed links to binary data point (test/helpers/signedLinks.ts serves them). */
+	restApiUrl?: string;
 }
 
 /**
@@ -169,7 +171,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const finished = new Promise<IRun>((resolve) => (resolveFinished = resolve));
 	hooks.addHandler('workflowExecuteAfter', (fullRunData) => resolveFinished(fullRunData));
 
-	const additionalData = buildAdditionalData(hooks, options.credentials, executionId);
+	const additionalData = buildAdditionalData(hooks, options.credentials, executionId, options.restApiUrl);
 
 	const runExecutionData: IRunExecutionData = {
 		resultData: { runData: {} },

@@ -63,12 +63,13 @@ export function buildAdditionalData(
 	hooks: ExecutionLifecycleHooks,
 	credentials: ICredentialDataDecryptedObject | undefined,
 	executionId = 'exec-1',
+	restApiUrl = 'http://127.0.0.1/rest',
 ): IWorkflowExecuteAdditionalData {
 	return {
 		hooks,
 		executionId,
 		credentialsHelper: new TestCredentialsHelper(credentials),
-		restApiUrl: 'http://127.0.0.1/rest',
+		restApiUrl,
 		instanceBaseUrl: 'http://127.0.0.1/',
 		webhookBaseUrl: 'http://127.0.0.1/webhook',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',

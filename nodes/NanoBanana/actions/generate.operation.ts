@@ -4,12 +4,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
 import type { ModelSpec, Resolution } from '../helpers/models';
 import { ALL_ASPECT_RATIOS, DEFAULT_MODEL_ID, expectedSeconds, MODELS, RESOLUTIONS } from '../helpers/models';
-import { checkReferenceImages } from '../helpers/referenceImages';
+import { checkBinaryRouteChoice, parseBinaryFieldNames } from '../helpers/binaryReferences';
+import { checkReferenceCount, checkReferenceImages } from '../helpers/referenceImages';
 import { checkAspectRatio, checkModel, checkPrompt, checkResolution } from '../helpers/validation';
 import { estimatorFor, estimatorKey } from '../lifecycle/completionEstimator';
 import { deliver } from '../lifecycle/deliver';
+import { fingerprintOf } from '../lifecycle/runLedger';
 import { waitForRun } from '../lifecycle/waitForRun';
-import type { Operation } from './operation';
+import type { Operation, PrepareContext } from './operation';
+import type { BinaryReference } from './referenceBinaries';
+import { readBinaryReferences, referenceAddress } from './referenceBinaries';
 import { readRunSettings } from './readSettings';
 
 /** Names in the editor, with Runbase's documented size at 1K where it gives one (2K and 4K are larger). */
@@ -124,6 +128,16 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
+	{
+		displayName: 'Binary Reference Images',
+		name: 'binaryReferences',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data or data, data_1',
+		description:
+			'Binary fields of the input item to edit or take from: an uploaded photo, an email attachment, a downloaded file, or the image of an earlier Nano Banana node. Separate several with commas; * takes every image of the item. They come before the Reference Images URLs, and the limit counts both.',
+		hint: 'PNG, JPEG, WebP or GIF. How they reach Runbase: Options > Send Binary Images As.',
+	},
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['generate'] } }, properties);
@@ -131,47 +145,57 @@ export const description = updateDisplayOptions({ show: { operation: ['generate'
 interface GenerateRequest {
 	model: ModelSpec;
 	resolution: Resolution;
+	/** Without image_urls: the references are `binaries` first, then `urls`. */
 	input: NanoBananaInput;
+	binaries: BinaryReference[];
+	urls: string[];
 	/** When to check a new run first until runs of this model and resolution have finished. */
 	firstCheckMs: number;
 	settings: RunSettings;
 }
 
 export const generate: Operation<GenerateRequest> = {
-	prepare(ctx: IExecuteFunctions, itemIndex: number): GenerateRequest {
+	async prepare(ctx: IExecuteFunctions, itemIndex: number, context: PrepareContext): Promise<GenerateRequest> {
 		const node = ctx.getNode();
 		const model = checkModel(node, itemIndex, ctx.getNodeParameter('model', itemIndex, DEFAULT_MODEL_ID));
 		const prompt = checkPrompt(node, itemIndex, ctx.getNodeParameter('prompt', itemIndex, ''));
 		const aspectRatio = checkAspectRatio(node, itemIndex, ctx.getNodeParameter('aspectRatio', itemIndex, '1:1'), model);
 		const resolution = checkResolution(node, itemIndex, ctx.getNodeParameter('resolution', itemIndex, null), model);
-		const imageUrls = checkReferenceImages(node, itemIndex, ctx.getNodeParameter('referenceImages', itemIndex, {}), model);
+		const fields = parseBinaryFieldNames(node, itemIndex, ctx.getNodeParameter('binaryReferences', itemIndex, ''));
+		const urls = checkReferenceImages(node, itemIndex, ctx.getNodeParameter('referenceImages', itemIndex, {}), model, fields.length);
 		const settings = readRunSettings(ctx, itemIndex);
 		// Expected Generation Time, when set, wins; otherwise the guess for this model and resolution.
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const binaries =
+			fields.length === 0
+				? []
+				: await readBinaryReferences(ctx, itemIndex, fields, {
+						choice: checkBinaryRouteChoice(node, itemIndex, options.binaryRoute ?? 'auto'),
+						apiHost: await context.apiHost(),
+						linkSeconds: Math.ceil(settings.timeoutMs / 1000) + 60,
+					});
+		checkReferenceCount(node, itemIndex, model, binaries.length, urls.length);
 		return {
 			model,
 			resolution,
-			input: {
-				prompt,
-				aspect_ratio: aspectRatio,
-				...(model.resolutions ? { resolution } : {}),
-				...(imageUrls.length > 0 ? { image_urls: imageUrls } : {}),
-			},
+			input: { prompt, aspect_ratio: aspectRatio, ...(model.resolutions ? { resolution } : {}) },
+			binaries,
+			urls,
 			firstCheckMs: options.firstCheck === undefined ? expectedSeconds(model, resolution) * 1000 : settings.firstCheckMs,
 			settings,
 		};
 	},
 
-	async execute(job, { model, resolution, input, firstCheckMs, settings }) {
+	async execute(job, { model, resolution, input, binaries, urls, firstCheckMs, settings }) {
 		const { client, ledger, itemIndex } = job;
-		const body = { model: model.id, input: { ...input } };
-		const fingerprint = JSON.stringify(body);
+		const references = [...binaries.map((binary) => binary.identity), ...urls];
+		const fingerprint = fingerprintOf({ model: model.id, input, references });
 		const echo = {
 			model: model.id,
 			resolution,
 			prompt: input.prompt,
 			aspectRatio: input.aspect_ratio,
-			referenceImages: input.image_urls ?? [],
+			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
 		// n8n's Retry On Fail runs the node again: an item whose run already exists collects it instead of paying twice.
 		const reused = ledger.reusable(itemIndex, fingerprint);
@@ -179,6 +203,8 @@ export const generate: Operation<GenerateRequest> = {
 		if (reused) {
 			created = { id: reused.runId, status: reused.status, model: model.id };
 		} else {
+			const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
+			const body = { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
 			created = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
 			ledger.recordCreated(itemIndex, fingerprint, created.id, created.status);
 		}

@@ -47,6 +47,32 @@ export const outputProperties: INodeProperties[] = [
 			},
 			numericOptionProperty(NUMERIC_OPTIONS.requestTimeout),
 			numericOptionProperty(NUMERIC_OPTIONS.requestsPerWindow),
+			{
+				displayName: 'Send Binary Images As',
+				name: 'binaryRoute',
+				type: 'options',
+				displayOptions: { show: { '/operation': ['generate'] } },
+				options: [
+					{
+						name: 'Auto',
+						value: 'auto',
+						description: 'Link where Runbase can reach n8n (a public n8n address), Inline otherwise',
+					},
+					{
+						name: 'Inline',
+						value: 'inline',
+						description: 'Inside the request as a data: URI, up to 20 MB in all. Works without a public n8n address.',
+					},
+					{
+						name: 'Link',
+						value: 'link',
+						description:
+							"A short-lived signed link to n8n, which Runbase fetches. Needs n8n's public address (WEBHOOK_URL) and binary data not kept in memory.",
+					},
+				],
+				default: 'auto',
+				description: 'How images from Binary Reference Images reach Runbase, which only takes addresses it fetches itself',
+			},
 			numericOptionProperty(NUMERIC_OPTIONS.timeout),
 			{
 				displayName: 'Wait for Completion',

@@ -8,11 +8,11 @@ import type { ItemJob } from '../lifecycle/itemJob';
 import type { RunLedger } from '../lifecycle/runLedger';
 import { ledgerFor } from '../lifecycle/runLedger';
 import { leaseBudget } from '../transport/budgetRegistry';
-import { Connection } from '../transport/connection';
+import { Connection, credentialApiHost } from '../transport/connection';
 import { RunbaseClient } from '../transport/runbaseClient';
 import { generate } from './generate.operation';
 import { getRun } from './getRun.operation';
-import type { Operation } from './operation';
+import type { Operation, PrepareContext } from './operation';
 import { readExecutionSettings } from './readSettings';
 
 type Prepared = { settings: RunSettings };
@@ -55,9 +55,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const results: INodeExecutionData[] = new Array(items.length);
 
 	const prepared = new Map<number, Prepared>();
+	let apiHost: Promise<string> | undefined;
+	const context: PrepareContext = { apiHost: async () => await (apiHost ??= credentialApiHost(this)) };
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			prepared.set(itemIndex, operation.prepare(this, itemIndex));
+			prepared.set(itemIndex, await operation.prepare(this, itemIndex, context));
 		} catch (error) {
 			if (!continueOnFail) throw new NodeOperationError(this.getNode(), error, { itemIndex });
 			results[itemIndex] = errorItem(this.getNode(), error, itemIndex);

@@ -52,7 +52,7 @@ export function splitReferenceList(text: string): string[] {
  * Reference images arrive as the node's list of URL fields, or from an expression
  * as an array or as text with one URL per line or separated by commas.
  */
-export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec): string[] {
+export function checkReferenceImages(node: INode, itemIndex: number, value: unknown, model: ModelSpec, binaryCount = 0): string[] {
 	const entries = isReferenceImageList(value) ? entryUrls(node, itemIndex, value.image) : [value];
 	const urls: string[] = [];
 	const collect = (entry: unknown) => {
@@ -65,13 +65,19 @@ export function checkReferenceImages(node: INode, itemIndex: number, value: unkn
 	};
 	entries.forEach(collect);
 
-	if (urls.length > model.maxReferenceImages) {
-		const more = MODELS.filter((spec) => spec.maxReferenceImages >= urls.length).map((spec) => spec.name);
-		const advice = more.length > 0 ? ` ${more.join(' and ')} take${more.length === 1 ? 's' : ''} up to ${Math.max(...MODELS.map((spec) => spec.maxReferenceImages))}.` : '';
-		throw invalid(node, itemIndex, `There are ${urls.length} reference images, but ${model.name} accepts at most ${model.maxReferenceImages}`, `Remove some reference images, or split them over several items.${advice}`);
-	}
+	checkReferenceCount(node, itemIndex, model, binaryCount, urls.length);
 	urls.forEach((url, index) => checkWebAddress(node, itemIndex, url, index));
 	return urls;
+}
+
+/** The model's limit counts binary and URL references together. */
+export function checkReferenceCount(node: INode, itemIndex: number, model: ModelSpec, binaryCount: number, urlCount: number): void {
+	const total = binaryCount + urlCount;
+	if (total <= model.maxReferenceImages) return;
+	const more = MODELS.filter((spec) => spec.maxReferenceImages >= total).map((spec) => spec.name);
+	const advice = more.length > 0 ? ` ${more.join(' and ')} take${more.length === 1 ? 's' : ''} up to ${Math.max(...MODELS.map((spec) => spec.maxReferenceImages))}.` : '';
+	const parts = binaryCount > 0 ? ` (${binaryCount} binary, ${urlCount} URL${urlCount === 1 ? '' : 's'})` : '';
+	throw invalid(node, itemIndex, `There are ${total} reference images${parts}, but ${model.name} accepts at most ${model.maxReferenceImages}`, `Remove some reference images, or split them over several items.${advice}`);
 }
 
 function checkWebAddress(node: INode, itemIndex: number, url: string, index: number): void {

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 /** A run this node started in one execution. */
@@ -5,8 +7,13 @@ export interface LedgerEntry {
 	runId: string;
 	itemIndex: number;
 	status: string;
-	/** The create request, to recognise the same item when n8n's Retry On Fail runs the node again. */
+	/** A hash of the create request, to recognise the same item when n8n's Retry On Fail runs the node again. */
 	fingerprint: string;
+}
+
+/** A short, fixed-size name for a create request: prompts and inline images are never kept. */
+export function fingerprintOf(request: unknown): string {
+	return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 /** Ledgers live as long as the longest Timeout, then go: memory does not grow with executions. */

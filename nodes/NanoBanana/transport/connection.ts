@@ -4,6 +4,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CREDENTIAL_TYPE } from './apiRequest';
 import { baseUrlProblem, normaliseBaseUrl } from './baseUrl';
 
+/** The host of the credential's Base URL, read without checks: the default host when there is none to read. */
+export async function credentialApiHost(ctx: IExecuteFunctions): Promise<string> {
+	const credentials = await ctx.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE).catch(() => undefined);
+	try {
+		return new URL(normaliseBaseUrl(credentials?.baseUrl)).hostname;
+	} catch {
+		return new URL(normaliseBaseUrl(undefined)).hostname;
+	}
+}
+
 /** Where the API is, and the key that must never appear in any text the node emits. */
 export class Connection {
 	constructor(

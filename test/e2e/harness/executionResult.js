@@ -171,6 +171,7 @@ async function collectImages(data, storageRoots) {
  * @property {string[]} binaryStorageRoots folders that may hold filesystem binary data
  * @property {string} workflowId
  * @property {number} afterId executions up to this id belong to earlier runs
+ * @property {'cli' | 'webhook'} [mode] how n8n started it: 'cli' (`n8n execute`, default) or 'webhook'
  * @property {NodeJS.ProcessEnv} env
  */
 
@@ -183,7 +184,7 @@ async function collectImages(data, storageRoots) {
 async function loadExecution(source, end) {
 	const database = path.join(source.userFolder, '.n8n', 'database.sqlite');
 	const answerFile = path.join(source.userFolder, `execution-${Date.now()}-${process.pid}.json`);
-	const request = { n8nRoot: source.n8nRoot, database, workflowId: source.workflowId, afterId: source.afterId };
+	const request = { n8nRoot: source.n8nRoot, database, workflowId: source.workflowId, afterId: source.afterId, mode: source.mode };
 	const script = path.join(__dirname, 'readExecution.js');
 	await runCommand(source.nodeBin, [script, JSON.stringify(request), answerFile], { env: source.env, timeoutMs: 120000 });
 	const answer = JSON.parse(await fsp.readFile(answerFile, 'utf8'));

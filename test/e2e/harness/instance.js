@@ -10,6 +10,9 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { loadExecution } = require('./executionResult');
+
+/** @type {import('./processes').Finished} what readExecution assumes when no command of ours ran the execution */
+const NO_COMMAND = { code: 0, signal: null, stdout: '', stderr: '', timedOut: false };
 const { defaultLog, ensureInstalled, toolEnv } = require('./installCache');
 const { freePorts } = require('./network');
 const { killGroup, outputTail, releaseFolder, runCommand, spawnGroup, trackFolder } = require('./processes');
@@ -167,7 +170,9 @@ class N8nInstance {
 
 	/** Publishes (activates) a workflow; do it before startServer: a running n8n ignores it. @param {string} id */
 	async publishWorkflow(id) {
-		return await this.run(['publish:workflow', `--id=${id}`]);
+		// n8n 1.x has no publish command: it activates with update:workflow.
+		const args = this.line === '1.x' ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`];
+		return await this.run(args);
 	}
 
 	/**
@@ -179,21 +184,25 @@ class N8nInstance {
 	async execute(workflowId, { timeoutMs = 180000 } = {}) {
 		const turn = this.executions.then(async () => {
 			const end = await this.run(['execute', `--id=${workflowId}`], { timeoutMs, check: false });
-			const source = {
-				nodeBin: this.installation.nodeBin,
-				n8nRoot: this.installation.root,
-				userFolder: this.userFolder,
-				binaryStorageRoots: this.binaryStorageRoots(),
-				workflowId,
-				afterId: this.lastExecutionId,
-				env: this.env,
-			};
-			const { run, lastId } = await loadExecution(source, { ...end, timeoutMs });
-			this.lastExecutionId = Math.max(this.lastExecutionId, lastId);
-			return run;
+			return await this.readExecution(workflowId, { end: { ...end, timeoutMs } });
 		});
 		this.executions = turn.catch(() => undefined);
 		return await turn;
+	}
+
+	/**
+	 * The newest saved execution of a workflow: by default the `n8n execute` one since the last
+	 * one read; with `mode: 'webhook'`, the newest one a webhook started on the running server.
+	 * @param {string} workflowId
+	 * @param {{ end?: import('./processes').Finished & { timeoutMs?: number }, mode?: 'cli' | 'webhook' }} [options]
+	 */
+	async readExecution(workflowId, { end = NO_COMMAND, mode = 'cli' } = {}) {
+		const { nodeBin, root: n8nRoot } = this.installation;
+		const afterId = mode === 'cli' ? this.lastExecutionId : 0;
+		const source = { nodeBin, n8nRoot, userFolder: this.userFolder, binaryStorageRoots: this.binaryStorageRoots(), workflowId, afterId, mode, env: this.env };
+		const { run, lastId } = await loadExecution(source, end);
+		if (mode === 'cli') this.lastExecutionId = Math.max(this.lastExecutionId, lastId);
+		return run;
 	}
 
 	/** Folders where n8n 1.x or 2.x may keep filesystem binary data. */

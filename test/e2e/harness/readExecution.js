@@ -23,6 +23,7 @@ const path = require('node:path');
  * @property {string} database path of database.sqlite
  * @property {string} workflowId
  * @property {number} afterId only executions with a higher id count
+ * @property {string} [mode] n8n's execution mode: 'cli' (default) or 'webhook'
  */
 
 /**
@@ -40,7 +41,7 @@ function getRow(database, sql, params) {
 }
 
 /** @param {ReadRequest} request */
-async function readExecution({ n8nRoot, database: databaseFile, workflowId, afterId }) {
+async function readExecution({ n8nRoot, database: databaseFile, workflowId, afterId, mode = 'cli' }) {
 	if (!fs.existsSync(databaseFile)) return { lastId: 0, record: null, data: null };
 	// Resolve both packages the way n8n itself resolves them.
 	const requireFromN8n = createRequire(path.join(n8nRoot, 'node_modules', 'n8n', 'package.json'));
@@ -58,8 +59,8 @@ async function readExecution({ n8nRoot, database: databaseFile, workflowId, afte
 		const last = await getRow(database, 'SELECT max(id) AS lastId FROM execution_entity', []);
 		const record = await getRow(
 			database,
-			"SELECT * FROM execution_entity WHERE workflowId = ? AND mode = 'cli' AND id > ? ORDER BY id DESC LIMIT 1",
-			[workflowId, afterId],
+			'SELECT * FROM execution_entity WHERE workflowId = ? AND mode = ? AND id > ? ORDER BY id DESC LIMIT 1',
+			[workflowId, mode, afterId],
 		);
 		let data = null;
 		if (record) {
