@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
+import type { NanoBananaInput, RunSettings } from '../helpers/interfaces';
 import type { ModelSpec, Resolution } from '../helpers/models';
 import { ALL_ASPECT_RATIOS, DEFAULT_MODEL_ID, expectedSeconds, MODELS, RESOLUTIONS } from '../helpers/models';
 import { checkBinaryRouteChoice, parseBinaryFieldNames } from '../helpers/binaryReferences';
@@ -10,6 +10,7 @@ import { checkAspectRatio, checkModel, checkPrompt, checkResolution } from '../h
 import { estimatorFor, estimatorKey } from '../lifecycle/completionEstimator';
 import { deliver } from '../lifecycle/deliver';
 import { fingerprintOf } from '../lifecycle/runLedger';
+import { startOnce } from '../lifecycle/startOnce';
 import { waitForRun } from '../lifecycle/waitForRun';
 import type { Operation, PrepareContext } from './operation';
 import type { BinaryReference } from './referenceBinaries';
@@ -187,7 +188,7 @@ export const generate: Operation<GenerateRequest> = {
 	},
 
 	async execute(job, { model, resolution, input, binaries, urls, firstCheckMs, settings }) {
-		const { client, ledger, itemIndex } = job;
+		const { client, itemIndex } = job;
 		const references = [...binaries.map((binary) => binary.identity), ...urls];
 		const fingerprint = fingerprintOf({ model: model.id, input, references });
 		const echo = {
@@ -197,17 +198,10 @@ export const generate: Operation<GenerateRequest> = {
 			aspectRatio: input.aspect_ratio,
 			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
-		// n8n's Retry On Fail runs the node again: an item whose run already exists collects it instead of paying twice.
-		const reused = ledger.reusable(itemIndex, fingerprint);
-		let created: RunbaseRun;
-		if (reused) {
-			created = { id: reused.runId, status: reused.status, model: model.id };
-		} else {
+		const { run: created, reused } = await startOnce(job, fingerprint, model.id, async () => {
 			const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
-			const body = { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
-			created = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
-			ledger.recordCreated(itemIndex, fingerprint, created.id, created.status);
-		}
+			return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
+		});
 		if (!settings.waitForCompletion) return await deliver(job, created, echo);
 		const createdAt = Date.now();
 		const estimator = estimatorFor(estimatorKey(model.id, resolution));

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { RunSettings } from '../helpers/interfaces';
+import { asNodeError } from '../helpers/runErrors';
 import { invalid } from '../helpers/validation';
 import { forEachConcurrently } from '../lifecycle/concurrency';
 import type { ItemJob } from '../lifecycle/itemJob';
 import type { RunLedger } from '../lifecycle/runLedger';
-import { ledgerFor } from '../lifecycle/runLedger';
+import { ledgerFor, releaseLedger } from '../lifecycle/runLedger';
 import { leaseBudget } from '../transport/budgetRegistry';
 import { Connection, credentialApiHost } from '../transport/connection';
 import { RunbaseClient } from '../transport/runbaseClient';
@@ -68,16 +69,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (prepared.size === 0) return [results];
 
 	const settings = readExecutionSettings(this, [...prepared.keys()]);
-	const signal = this.getExecutionCancelSignal();
+	const cancelled = this.getExecutionCancelSignal();
+	// Once an item fails (without Continue On Fail) the execution will fail: nothing more is started.
+	const stop = new AbortController();
+	const signal = cancelled ? AbortSignal.any([cancelled, stop.signal]) : stop.signal;
 	const connection = await Connection.open(this);
 	const lease = leaseBudget(connection.baseUrl, connection.budgetKey, settings.requestsPerWindow);
-	const client = new RunbaseClient(this, lease.budget, connection);
+	const client = new RunbaseClient(this, lease.budget, connection, signal);
 	const ledger = ledgerFor(this);
 
 	let stopped: { error: Error & IDataObject; itemIndex: number } | undefined;
 	try {
 		await forEachConcurrently([...prepared.keys()], settings.concurrency, async (itemIndex) => {
-			if (stopped || signal?.aborted) return;
+			if (signal.aborted) return;
 			const request = prepared.get(itemIndex) as Prepared;
 			const startedAt = Date.now();
 			const job: ItemJob = {
@@ -88,21 +92,45 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				ledger,
 				startedAt,
 				deadline: startedAt + request.settings.timeoutMs,
+				signal,
 			};
 			try {
 				results[itemIndex] = await operation.execute(job, request);
 			} catch (error) {
-				if (continueOnFail && !signal?.aborted) results[itemIndex] = errorItem(this.getNode(), error, itemIndex);
-				else stopped ??= { error, itemIndex };
+				if (stopped || cancelled?.aborted) return;
+				if (continueOnFail) {
+					results[itemIndex] = errorItem(this.getNode(), error, itemIndex);
+					return;
+				}
+				stopped = { error, itemIndex };
+				stop.abort(error);
 			}
 		});
 	} finally {
 		lease.release();
 	}
-	signal?.throwIfAborted();
-
+	if (cancelled?.aborted) {
+		logRunsLeftBehind(this, ledger);
+		cancelled.throwIfAborted();
+	}
 	if (stopped) throw failureNamingRuns(this, stopped.error, stopped.itemIndex, ledger);
+	releaseLedger(this);
 	return [results];
+}
+
+/** Where the user finds what a cancelled execution paid for: n8n's log. */
+function logRunsLeftBehind(ctx: IExecuteFunctions, ledger: RunLedger): void {
+	const runs = ledger.collectable().map((entry) => `${entry.runId} (item ${entry.itemIndex}, ${entry.status})`);
+	const unnamed = ledger.unnamed().map((entry) => entry.itemIndex);
+	if (runs.length === 0 && unnamed.length === 0) return;
+	const parts = [
+		runs.length > 0 ? `runs it started: ${runs.join(', ')}; collect them with the Get Run operation` : '',
+		unnamed.length > 0 ? `the start of item${unnamed.length === 1 ? '' : 's'} ${unnamed.join(', ')} may have reached Runbase without a run ID seen: check the Runbase dashboard` : '',
+	];
+	ctx.logger.warn(`Nano Banana "${ctx.getNode().name}": the execution was cancelled; ${parts.filter(Boolean).join('; ')}`, {
+		runs: ledger.collectable().map(({ runId, itemIndex, status }) => ({ runId, itemIndex, status })),
+		unnamedItems: unnamed,
+	});
 }
 
 /**
@@ -110,20 +138,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
  * the error names each run this execution started that can still be collected.
  */
 function failureNamingRuns(ctx: IExecuteFunctions, error: Error & IDataObject, itemIndex: number, ledger: RunLedger) {
-	const wrapped =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(ctx.getNode(), error, { itemIndex });
+	const wrapped = asNodeError(ctx.getNode(), error, itemIndex);
 	const ownRun = (error.context as IDataObject | undefined)?.runId;
 	const others = ledger.collectable().filter((entry) => entry.runId !== ownRun);
-	if (others.length > 0) {
-		const list = others.map((entry) => `${entry.runId} (item ${entry.itemIndex}, ${entry.status})`).join(', ');
-		wrapped.description = [
-			wrapped.description,
-			`The execution stopped, so these runs it started were not delivered: ${list}. Collect them with the Get Run operation, or turn on Continue On Fail to keep every item's result.`,
-		]
-			.filter(Boolean)
-			.join(' ');
-	}
+	const unnamed = ledger.unnamed().filter((entry) => entry.itemIndex !== itemIndex);
+	const list = others.map((entry) => `${entry.runId} (item ${entry.itemIndex}, ${entry.status})`).join(', ');
+	wrapped.description = [
+		wrapped.description,
+		others.length > 0
+			? `The execution stopped, so these runs it started were not delivered: ${list}. Collect them with the Get Run operation, or turn on Continue On Fail to keep every item's result.`
+			: '',
+		unnamed.length > 0
+			? `The start of item ${unnamed.map((entry) => entry.itemIndex).join(', ')} may have reached Runbase without a run ID seen: check the Runbase dashboard.`
+			: '',
+	]
+		.filter(Boolean)
+		.join(' ');
 	return wrapped;
 }

@@ -1,5 +1,5 @@
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DASHBOARD_URL } from './constants';
 
@@ -66,6 +66,8 @@ export function runError(
 		itemIndex: options.itemIndex,
 		...(options.httpCode ? { httpCode: options.httpCode } : {}),
 	});
+	// Whether a run may exist decides what a retry of the node may do (lifecycle/startOnce.ts).
+	error.context.existence = options.existence;
 	return withRunFacts(error, run);
 }
 
@@ -89,4 +91,10 @@ export function runFailedError(node: INode, run: { id: string; error?: unknown }
 		itemIndex,
 		response: { runId: run.id },
 	});
+}
+
+/** The error as n8n shows it: the node's own errors as they are, anything else wrapped. */
+export function asNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

@@ -14,4 +14,6 @@ export interface ItemJob {
 	startedAt: number;
 	/** The item's Timeout as epoch ms: every wait of this item ends here. */
 	deadline: number;
+	/** Aborted when the execution is cancelled or has decided to fail: every wait of this item ends then. */
+	signal: AbortSignal;
 }

@@ -42,8 +42,7 @@ export function nextCheckDelayMs(misses: number, pollIntervalMs: number, roomToS
  * checks of many runs by how overdue they are.
  */
 export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: number): Promise<RunbaseRun> {
-	const { ctx, client, settings, deadline, itemIndex } = job;
-	const signal = ctx.getExecutionCancelSignal();
+	const { ctx, client, settings, deadline, itemIndex, signal } = job;
 	const lastCheckAt = deadline - LAST_CHECK_LEAD_MS;
 	let due = firstCheckAt;
 	let lastStatus = 'pending';

@@ -70,10 +70,15 @@ function describeOutcome(outcome: ApiOutcome, connection: Connection): string {
  * check of a paid run are both tried again until the item's deadline.
  */
 export class RunbaseClient {
+	/**
+	 * @param signal ends waiting (for the budget, a Retry-After, a back-off) when the execution is
+	 * cancelled or has decided to fail; a request already on its way still gets its answer.
+	 */
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly budget: RequestBudget,
 		private readonly connection: Connection,
+		private readonly signal: AbortSignal,
 	) {}
 
 	/** The API's host name: image downloads may go there even when it is a private address. */
@@ -186,10 +191,6 @@ export class RunbaseClient {
 			itemIndex: limits.itemIndex,
 			httpCode: '429',
 		});
-	}
-
-	private get signal() {
-		return this.ctx.getExecutionCancelSignal();
 	}
 
 	/** One request through the key's budget; its slot is counted from the moment the answer arrives. */

@@ -1,0 +1,43 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { RunbaseRun } from '../helpers/interfaces';
+import { asNodeError, runError } from '../helpers/runErrors';
+import type { ItemJob } from './itemJob';
+
+/**
+ * Starts an item's run at most once per execution, however often n8n's Retry On
+ * Fail runs the node: a run started earlier is collected, and an earlier start
+ * whose answer never came is not sent again.
+ */
+export async function startOnce(
+	job: ItemJob,
+	fingerprint: string,
+	model: string,
+	buildBody: () => Promise<IDataObject>,
+): Promise<{ run: RunbaseRun; reused: boolean }> {
+	const { ledger, itemIndex, client, settings } = job;
+	const earlier = ledger.earlier(itemIndex, fingerprint);
+	if (earlier?.runId && earlier.status !== 'failed') {
+		return { run: { id: earlier.runId, status: earlier.status === 'unknown' ? 'pending' : earlier.status, model }, reused: true };
+	}
+	if (earlier && !earlier.runId) {
+		throw runError(job.ctx.getNode(), {
+			message: 'An earlier try of this item may have started a run',
+			detail: "n8n's Retry On Fail ran the node again after a start whose answer never arrived. The node does not start the item again, so you do not pay twice.",
+			existence: 'unknown',
+			itemIndex,
+		});
+	}
+	const body = await buildBody();
+	ledger.recordStarting(itemIndex, fingerprint);
+	try {
+		const run = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
+		ledger.recordCreated(itemIndex, fingerprint, run.id, run.status);
+		return { run, reused: false };
+	} catch (error) {
+		const context = ((error as { context?: IDataObject }).context ?? {}) as { existence?: string; runId?: string };
+		if (context.existence === 'none') ledger.forget(itemIndex, fingerprint);
+		else ledger.recordUncertain(itemIndex, fingerprint, context.runId);
+		throw asNodeError(job.ctx.getNode(), error, itemIndex);
+	}
+}
