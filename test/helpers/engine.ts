@@ -97,6 +97,10 @@ export interface RunWorkflowOptions {
 	retryOnFail?: { maxTries: number; waitBetweenTries: number };
 	/** n8n's REST address, where its signed links to binary data point (test/helpers/signedLinks.ts serves them). */
 	restApiUrl?: string;
+	/** How n8n started the execution: 'manual' (default), 'webhook', 'retry' (a retry from the executions list) ... */
+	mode?: WorkflowExecuteMode;
+	/** The workflow's static data as n8n saved it after an earlier execution (WorkflowResult.staticData). */
+	staticData?: IDataObject;
 }
 
 /**
@@ -123,6 +127,8 @@ export interface WorkflowResult {
 	errorItems: INodeExecutionData[];
 	/** The node's error when the workflow failed. */
 	error?: { message: string; description?: string | null; context?: IDataObject; httpCode?: string | null };
+	/** The workflow's static data after the execution, as n8n would save it (outside manual mode). */
+	staticData: IDataObject;
 }
 
 export async function runWorkflow(options: RunWorkflowOptions): Promise<WorkflowResult> {
@@ -153,9 +159,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 		},
 	];
 	const connections = { Items: { main: [[{ node: 'Nano Banana', type: 'main' as const, index: 0 }]] } };
-	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes });
+	const staticData = options.staticData ? (JSON.parse(JSON.stringify(options.staticData)) as IDataObject) : undefined;
+	const workflow = new Workflow({ id: 'wf', nodes, connections, active: false, nodeTypes, staticData });
 
-	const mode: WorkflowExecuteMode = 'manual';
+	const mode: WorkflowExecuteMode = options.mode ?? 'manual';
 	const hooks = new ExecutionLifecycleHooks(mode, executionId, {
 		id: 'wf',
 		name: 'test',
@@ -198,6 +205,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const error = taskData?.error ?? run.data.resultData.error;
 	return {
 		run,
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
 		items: taskData?.data?.main?.[0] ?? [],
 		errorItems: taskData?.data?.main?.[1] ?? [],
 		error: error

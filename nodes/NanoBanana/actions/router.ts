@@ -7,6 +7,7 @@ import { invalid } from '../helpers/validation';
 import { forEachConcurrently } from '../lifecycle/concurrency';
 import type { ItemJob } from '../lifecycle/itemJob';
 import type { RunLedger } from '../lifecycle/runLedger';
+import { forgetDelivered, recallForRetry, rememberForRetry } from '../lifecycle/retryMemory';
 import { ledgerFor, releaseLedger } from '../lifecycle/runLedger';
 import { leaseBudget } from '../transport/budgetRegistry';
 import { Connection, credentialApiHost } from '../transport/connection';
@@ -77,6 +78,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const lease = leaseBudget(connection.baseUrl, connection.budgetKey, settings.requestsPerWindow);
 	const client = new RunbaseClient(this, lease.budget, connection, signal);
 	const ledger = ledgerFor(this);
+	recallForRetry(this, ledger);
 
 	let stopped: { error: Error & IDataObject; itemIndex: number } | undefined;
 	try {
@@ -113,7 +115,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		logRunsLeftBehind(this, ledger);
 		cancelled.throwIfAborted();
 	}
-	if (stopped) throw failureNamingRuns(this, stopped.error, stopped.itemIndex, ledger);
+	if (stopped) {
+		rememberForRetry(this, ledger);
+		throw failureNamingRuns(this, stopped.error, stopped.itemIndex, ledger);
+	}
+	forgetDelivered(this, ledger);
 	releaseLedger(this);
 	return [results];
 }

@@ -28,7 +28,7 @@ const IDLE_LIFETIME_MS = 2 * 3600_000;
  * Runbase, instead of paying for it twice. Every use keeps it alive.
  */
 export class RunLedger {
-	private readonly entries = new Map<string, LedgerEntry>();
+	private readonly byItemAndRequest = new Map<string, LedgerEntry>();
 
 	touchedAt = Date.now();
 
@@ -39,7 +39,7 @@ export class RunLedger {
 	/** What an earlier try of the node did for this item and request, if anything. */
 	earlier(itemIndex: number, fingerprint: string): LedgerEntry | undefined {
 		this.use();
-		return this.entries.get(`${itemIndex}\n${fingerprint}`);
+		return this.byItemAndRequest.get(`${itemIndex}\n${fingerprint}`);
 	}
 
 	/** Written before the create goes out, so that a retry knows a start may be on its way. */
@@ -59,12 +59,23 @@ export class RunLedger {
 	/** The create certainly started nothing: a retry may send it. */
 	forget(itemIndex: number, fingerprint: string): void {
 		this.use();
-		this.entries.delete(`${itemIndex}\n${fingerprint}`);
+		this.byItemAndRequest.delete(`${itemIndex}\n${fingerprint}`);
 	}
 
 	recordStatus(runId: string, status: string): void {
 		this.use();
-		for (const entry of this.entries.values()) if (entry.runId === runId) entry.status = status;
+		for (const entry of this.byItemAndRequest.values()) if (entry.runId === runId) entry.status = status;
+	}
+
+	/** Every entry, in item order. */
+	entries(): LedgerEntry[] {
+		return this.sorted();
+	}
+
+	/** An entry that an earlier execution of the same items left (a retry of a failed execution). */
+	adopt({ itemIndex, fingerprint, runId, status }: LedgerEntry): void {
+		if (this.byItemAndRequest.has(`${itemIndex}\n${fingerprint}`)) return;
+		this.record({ itemIndex, fingerprint, runId, status: status === 'starting' ? 'unknown' : status });
 	}
 
 	/** Runs that can still be collected, in item order. */
@@ -79,11 +90,11 @@ export class RunLedger {
 
 	private record(entry: LedgerEntry): void {
 		this.use();
-		this.entries.set(`${entry.itemIndex}\n${entry.fingerprint}`, entry);
+		this.byItemAndRequest.set(`${entry.itemIndex}\n${entry.fingerprint}`, entry);
 	}
 
 	private sorted(): LedgerEntry[] {
-		return [...this.entries.values()].sort((a, b) => a.itemIndex - b.itemIndex);
+		return [...this.byItemAndRequest.values()].sort((a, b) => a.itemIndex - b.itemIndex);
 	}
 }
 

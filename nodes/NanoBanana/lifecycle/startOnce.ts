@@ -23,7 +23,7 @@ export async function startOnce(
 	if (earlier && !earlier.runId) {
 		throw runError(job.ctx.getNode(), {
 			message: 'An earlier try of this item may have started a run',
-			detail: "n8n's Retry On Fail ran the node again after a start whose answer never arrived. The node does not start the item again, so you do not pay twice.",
+			detail: 'n8n ran the node again (Retry On Fail, or a retry of the failed execution) after a start whose answer never arrived. The node does not start the item again, so you do not pay twice.',
 			existence: 'unknown',
 			itemIndex,
 		});
