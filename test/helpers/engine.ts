@@ -23,6 +23,7 @@ import { LoggerProxy, Workflow } from 'n8n-workflow';
 
 import { clearLearnedDurations } from '../../nodes/NanoBanana/lifecycle/completionEstimator';
 import { clearLedgers } from '../../nodes/NanoBanana/lifecycle/runLedger';
+import { clearLearnedCosts } from '../../nodes/NanoBanana/lifecycle/spendCap';
 import { clearBudgets } from '../../nodes/NanoBanana/transport/budgetRegistry';
 import { buildAdditionalData } from './engineAdditionalData';
 import { ITEMS_TYPE, NODE_TYPE, nodeTypes } from './engineNodes';
@@ -112,6 +113,7 @@ export function freshProcess({ jitter = false }: { jitter?: boolean } = {}): voi
 	clearBudgets(jitter ? Math.random : () => 0);
 	clearLearnedDurations();
 	clearLedgers();
+	clearLearnedCosts();
 }
 
 // This module is the tests' n8n process: it starts fresh, also as a second copy from jest.isolateModules.

@@ -198,9 +198,14 @@ export const generate: Operation<GenerateRequest> = {
 			aspectRatio: input.aspect_ratio,
 			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
-		const { run: created, reused } = await startOnce(job, fingerprint, model.id, async () => {
-			const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
-			return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
+		const { run: created, reused } = await startOnce(job, {
+			fingerprint,
+			model: model.id,
+			kind: estimatorKey(model.id, resolution),
+			buildBody: async () => {
+				const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
+				return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
+			},
 		});
 		if (!settings.waitForCompletion) return await deliver(job, created, echo);
 		const createdAt = Date.now();

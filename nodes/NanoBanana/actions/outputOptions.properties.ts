@@ -35,6 +35,16 @@ export const outputProperties: INodeProperties[] = [
 			numericOptionProperty(NUMERIC_OPTIONS.downloadTimeout),
 			numericOptionProperty(NUMERIC_OPTIONS.firstCheck),
 			numericOptionProperty(NUMERIC_OPTIONS.maxImageSize),
+			{
+				displayName: 'Max Spend per Execution (USD)',
+				name: 'maxSpend',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				displayOptions: { show: { '/operation': ['generate'] } },
+				description:
+					"Items that would take this execution's runs past this amount are not started, and nothing is charged for them. Uses the price Runbase reported for the model and resolution; the first run of a kind since n8n started goes alone to learn it.",
+			},
 			numericOptionProperty(NUMERIC_OPTIONS.pollInterval),
 			{
 				displayName: 'Put Output in Field',

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ExecutionSettings, RunSettings } from '../helpers/interfaces';
 import { readNumericOption } from '../helpers/numericOptions';
 import { checkReturnAs, checkSameForEveryItem, checkSwitch } from '../helpers/settingChecks';
-import { checkFieldName } from '../helpers/validation';
+import { checkFieldName, checkNumberOption } from '../helpers/validation';
 
 /** Reads Return As and the Options of the node (properties in outputOptions.properties.ts), checked before any request. */
 function options(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -34,8 +34,13 @@ export function readExecutionSettings(ctx: IExecuteFunctions, itemIndexes: numbe
 	const node = ctx.getNode();
 	const perItem = (name: 'concurrency' | 'requestsPerWindow') =>
 		itemIndexes.map((itemIndex) => readNumericOption(node, itemIndex, options(ctx, itemIndex), name));
+	const maxSpend = options(ctx, itemIndexes[0]).maxSpend;
 	return {
 		concurrency: checkSameForEveryItem(node, 'Concurrency', perItem('concurrency')),
 		requestsPerWindow: checkSameForEveryItem(node, 'Requests per 10 Seconds', perItem('requestsPerWindow')),
+		maxSpendMicro:
+			maxSpend === undefined || maxSpend === null || maxSpend === ''
+				? undefined
+				: Math.round(checkNumberOption(node, itemIndexes[0], 'Max Spend per Execution', maxSpend, { min: 0.01, max: 100_000 }) * 1_000_000),
 	};
 }

@@ -9,6 +9,7 @@ import type { ItemJob } from '../lifecycle/itemJob';
 import type { RunLedger } from '../lifecycle/runLedger';
 import { forgetDelivered, recallForRetry, rememberForRetry } from '../lifecycle/retryMemory';
 import { ledgerFor, releaseLedger } from '../lifecycle/runLedger';
+import { SpendCap } from '../lifecycle/spendCap';
 import { leaseBudget } from '../transport/budgetRegistry';
 import { Connection, credentialApiHost } from '../transport/connection';
 import { RunbaseClient } from '../transport/runbaseClient';
@@ -79,6 +80,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const client = new RunbaseClient(this, lease.budget, connection, signal);
 	const ledger = ledgerFor(this);
 	recallForRetry(this, ledger);
+	const spendCap = new SpendCap(settings.maxSpendMicro);
 
 	let stopped: { error: Error & IDataObject; itemIndex: number } | undefined;
 	try {
@@ -92,6 +94,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				settings: request.settings,
 				client,
 				ledger,
+				spendCap,
 				startedAt,
 				deadline: startedAt + request.settings.timeoutMs,
 				signal,

@@ -37,4 +37,6 @@ export interface RunSettings {
 export interface ExecutionSettings {
 	concurrency: number;
 	requestsPerWindow: number;
+	/** Max Spend per Execution in micro-dollars (Runbase's unit); undefined: no cap. */
+	maxSpendMicro?: number;
 }

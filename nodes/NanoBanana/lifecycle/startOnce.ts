@@ -11,9 +11,7 @@ import type { ItemJob } from './itemJob';
  */
 export async function startOnce(
 	job: ItemJob,
-	fingerprint: string,
-	model: string,
-	buildBody: () => Promise<IDataObject>,
+	{ fingerprint, model, kind, buildBody }: { fingerprint: string; model: string; kind: string; buildBody: () => Promise<IDataObject> },
 ): Promise<{ run: RunbaseRun; reused: boolean }> {
 	const { ledger, itemIndex, client, settings } = job;
 	const earlier = ledger.earlier(itemIndex, fingerprint);
@@ -29,15 +27,22 @@ export async function startOnce(
 		});
 	}
 	const body = await buildBody();
+	const reservation = await job.spendCap.reserve(kind, job.ctx.getNode(), itemIndex);
 	ledger.recordStarting(itemIndex, fingerprint);
 	try {
 		const run = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
 		ledger.recordCreated(itemIndex, fingerprint, run.id, run.status);
+		reservation?.settle(run.costUsd);
 		return { run, reused: false };
 	} catch (error) {
 		const context = ((error as { context?: IDataObject }).context ?? {}) as { existence?: string; runId?: string };
-		if (context.existence === 'none') ledger.forget(itemIndex, fingerprint);
-		else ledger.recordUncertain(itemIndex, fingerprint, context.runId);
+		if (context.existence === 'none') {
+			ledger.forget(itemIndex, fingerprint);
+			reservation?.release();
+		} else {
+			ledger.recordUncertain(itemIndex, fingerprint, context.runId);
+			reservation?.settle(undefined);
+		}
 		throw asNodeError(job.ctx.getNode(), error, itemIndex);
 	}
 }
