@@ -22,6 +22,8 @@ import type {
 import { LoggerProxy, Workflow } from 'n8n-workflow';
 
 import { clearLearnedDurations } from '../../nodes/NanoBanana/lifecycle/completionEstimator';
+import { clearDeduplication } from '../../nodes/NanoBanana/lifecycle/deduplication';
+import { clearRetryMemory } from '../../nodes/NanoBanana/lifecycle/retryMemory';
 import { clearLedgers } from '../../nodes/NanoBanana/lifecycle/runLedger';
 import { clearLearnedCosts } from '../../nodes/NanoBanana/lifecycle/spendCap';
 import { clearBudgets } from '../../nodes/NanoBanana/transport/budgetRegistry';
@@ -114,6 +116,8 @@ export function freshProcess({ jitter = false }: { jitter?: boolean } = {}): voi
 	clearLearnedDurations();
 	clearLedgers();
 	clearLearnedCosts();
+	clearDeduplication();
+	clearRetryMemory();
 }
 
 // This module is the tests' n8n process: it starts fresh, also as a second copy from jest.isolateModules.

@@ -11,23 +11,24 @@ import { useSimulator } from '../helpers/useSimulator';
 
 const sim = useSimulator({ pendingMs: 20, processingMs: 200 });
 
-const parameters = { prompt: '={{ $json.prompt }}', returnAs: 'urls', options: { firstCheck: 0.2, pollInterval: 0.2, timeout: 3 } };
-const run = async (prompts: string[], mode: 'webhook' | 'retry', staticData?: IDataObject) =>
+const parameters = { prompt: '={{ $json.prompt }}', returnAs: 'urls', options: { firstCheck: 0.2, pollInterval: 0.2, timeout: 3, requestsPerWindow: 1000 } };
+const run = async (prompts: string[], mode: 'webhook' | 'retry', staticData?: IDataObject, shareProcessState = false) =>
 	await runWorkflow({
 		items: prompts.map((prompt) => ({ prompt })),
 		parameters,
 		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		mode,
 		staticData,
+		shareProcessState,
 	});
 
 /**
  * A webhook execution whose third item's run is still processing at the Timeout: the node
  * fails. Returns once that run has finished too, as it has when a user retries later.
  */
-async function failedExecution(prompts: string[]) {
+async function failedExecution(prompts: string[], shareProcessState = false) {
 	sim.configure({ timing: (simRun) => ({ pendingMs: 20, processingMs: simRun.input.prompt === prompts[2] ? 4_000 : 200 }) });
-	const failed = await run(prompts, 'webhook');
+	const failed = await run(prompts, 'webhook', undefined, shareProcessState);
 	expect(failed.error?.message).toMatch(/did not finish within 3 seconds/);
 	sim.configure({ timing: null });
 	const slow = [...sim.runs.values()].find((simRun) => simRun.input.prompt === prompts[2]);
@@ -57,4 +58,12 @@ test('a changed item is new work in a retry; a new execution with the same promp
 	expect(again.error).toBeUndefined();
 	expect(sim.createsForPrompt(prompts[0])).toBe(2);
 	expect(sim.createsForPrompt(prompts[1])).toBe(2);
+});
+
+test('"Retry with original workflow" gets the static data of before the failure: the same n8n process still remembers', async () => {
+	const prompts = ['A pink cup', 'A grey cup', 'A slow cup'];
+	await failedExecution(prompts, true);
+	const retried = await run(prompts, 'retry', {}, true);
+	expect(retried.error).toBeUndefined();
+	for (const prompt of prompts) expect([prompt, sim.createsForPrompt(prompt)]).toEqual([prompt, 1]);
 });

@@ -1,14 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { NanoBananaInput, RunSettings } from '../helpers/interfaces';
+import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
+import type { RequestEcho } from '../helpers/runOutput';
 import type { ModelSpec, Resolution } from '../helpers/models';
 import { ALL_ASPECT_RATIOS, DEFAULT_MODEL_ID, expectedSeconds, MODELS, RESOLUTIONS } from '../helpers/models';
 import { checkBinaryRouteChoice, parseBinaryFieldNames } from '../helpers/binaryReferences';
 import { checkReferenceCount, checkReferenceImages } from '../helpers/referenceImages';
 import { checkAspectRatio, checkModel, checkPrompt, checkResolution } from '../helpers/validation';
+import type { CompletionEstimator } from '../lifecycle/completionEstimator';
 import { estimatorFor, estimatorKey } from '../lifecycle/completionEstimator';
 import { deliver } from '../lifecycle/deliver';
+import type { ItemJob } from '../lifecycle/itemJob';
 import { fingerprintOf } from '../lifecycle/runLedger';
 import { startOnce } from '../lifecycle/startOnce';
 import { waitForRun } from '../lifecycle/waitForRun';
@@ -187,8 +190,8 @@ export const generate: Operation<GenerateRequest> = {
 		};
 	},
 
-	async execute(job, { model, resolution, input, binaries, urls, firstCheckMs, settings }) {
-		const { client, itemIndex } = job;
+	async execute(job, { model, resolution, input, binaries, urls, firstCheckMs }) {
+		const { itemIndex } = job;
 		const references = [...binaries.map((binary) => binary.identity), ...urls];
 		const fingerprint = fingerprintOf({ model: model.id, input, references });
 		const echo = {
@@ -198,7 +201,7 @@ export const generate: Operation<GenerateRequest> = {
 			aspectRatio: input.aspect_ratio,
 			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
-		const { run: created, reused } = await startOnce(job, {
+		const { run: created, reused, deduplicated } = await startOnce(job, {
 			fingerprint,
 			model: model.id,
 			kind: estimatorKey(model.id, resolution),
@@ -207,12 +210,17 @@ export const generate: Operation<GenerateRequest> = {
 				return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
 			},
 		});
-		if (!settings.waitForCompletion) return await deliver(job, created, echo);
-		const createdAt = Date.now();
-		const estimator = estimatorFor(estimatorKey(model.id, resolution));
-		const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(firstCheckMs, client.hasRoomToSpare());
-		const run = await waitForRun(job, created.id, firstCheckAt);
-		if (!reused) estimator.record(run, Date.now() - createdAt);
-		return await deliver(job, { ...created, ...run }, echo, Date.now() - job.startedAt);
+		const item = await waitAndDeliver(job, created, reused, echo, estimatorFor(estimatorKey(model.id, resolution)), firstCheckMs);
+		if (deduplicated) item.json.reused = true;
+		return item;
 	},
 };
+
+async function waitAndDeliver(job: ItemJob, created: RunbaseRun, reused: boolean, echo: RequestEcho, estimator: CompletionEstimator, firstCheckMs: number) {
+	if (!job.settings.waitForCompletion) return await deliver(job, created, echo);
+	const createdAt = Date.now();
+	const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(firstCheckMs, job.client.hasRoomToSpare());
+	const run = await waitForRun(job, created.id, firstCheckAt);
+	if (!reused) estimator.record(run, Date.now() - createdAt);
+	return await deliver(job, { ...created, ...run }, echo, Date.now() - job.startedAt);
+}

@@ -32,6 +32,25 @@ export const outputProperties: INodeProperties[] = [
 		default: {},
 		options: [
 			numericOptionProperty(NUMERIC_OPTIONS.concurrency),
+			{
+				displayName: 'Deduplication Key',
+				name: 'deduplicationKey',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.leadId }}',
+				displayOptions: { show: { '/operation': ['generate'] } },
+				description:
+					'A value that names the event, for triggers that may fire twice for it (a webhook delivered again, say): an item with a key seen within the window gets the run already made, marked reused, instead of paying again',
+			},
+			{
+				displayName: 'Deduplication Window (Hours)',
+				name: 'deduplicationWindow',
+				type: 'number',
+				default: 24,
+				typeOptions: { minValue: 0.01, maxValue: 720 },
+				displayOptions: { show: { '/operation': ['generate'] } },
+				description: 'How long a Deduplication Key keeps its run',
+			},
 			numericOptionProperty(NUMERIC_OPTIONS.downloadTimeout),
 			numericOptionProperty(NUMERIC_OPTIONS.firstCheck),
 			numericOptionProperty(NUMERIC_OPTIONS.maxImageSize),

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { ExecutionSettings, RunSettings } from '../helpers/interfaces';
 import { readNumericOption } from '../helpers/numericOptions';
 import { checkReturnAs, checkSameForEveryItem, checkSwitch } from '../helpers/settingChecks';
-import { checkFieldName, checkNumberOption } from '../helpers/validation';
+import { checkFieldName, checkNumberOption, describeType, invalid } from '../helpers/validation';
 
 /** Reads Return As and the Options of the node (properties in outputOptions.properties.ts), checked before any request. */
 function options(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
@@ -26,7 +26,20 @@ export function readRunSettings(ctx: IExecuteFunctions, itemIndex: number): RunS
 		requestTimeoutMs: read('requestTimeout'),
 		downloadTimeoutMs: read('downloadTimeout'),
 		maxImageBytes: read('maxImageSize'),
+		deduplication: readDeduplication(ctx, itemIndex, opts),
 	};
+}
+
+/** An empty Deduplication Key (or none) turns deduplication off for the item. */
+function readDeduplication(ctx: IExecuteFunctions, itemIndex: number, opts: IDataObject): RunSettings['deduplication'] {
+	const node = ctx.getNode();
+	const key = opts.deduplicationKey;
+	if (key === undefined || key === null || key === '') return undefined;
+	if (typeof key !== 'string' && typeof key !== 'number') {
+		throw invalid(node, itemIndex, `The Deduplication Key is ${describeType(key)}, not text`, 'Map one value that names the event, e.g. {{ $json.leadId }} or {{ $json.body.eventId }}.');
+	}
+	const hours = checkNumberOption(node, itemIndex, 'Deduplication Window', opts.deduplicationWindow ?? 24, { min: 0.01, max: 720 });
+	return { key: String(key).slice(0, 500), windowMs: hours * 3600_000 };
 }
 
 /** Settings of the whole execution: the same for every item, or a clear error. */

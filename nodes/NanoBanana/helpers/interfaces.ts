@@ -31,6 +31,8 @@ export interface RunSettings {
 	requestTimeoutMs: number;
 	downloadTimeoutMs: number;
 	maxImageBytes: number;
+	/** Deduplication Key and Window: the same key within the window gets the run already made. */
+	deduplication?: { key: string; windowMs: number };
 }
 
 /** Settings that belong to the whole execution, read from the first item. */

@@ -4,11 +4,15 @@ import type { LedgerEntry, RunLedger } from './runLedger';
 
 /**
  * Retrying a failed execution from n8n's executions list runs the node again with
- * the same items, in a new execution. The ledger of the failed one is gone by then,
- * so a failing node leaves its runs in the workflow's static data, which n8n saves
- * after every execution that is not a manual one, failed ones included, and the
- * retry (mode `retry`) collects them instead of paying again. Other executions with
- * the same prompts are new work and make new images.
+ * the same items, in a new execution (mode `retry`). The ledger of the failed one is
+ * gone by then, so a failing node leaves its runs behind in two places, and the retry
+ * collects them instead of paying again:
+ * - this process's memory, which serves both Retry buttons while n8n keeps running
+ *   (queue-mode workers: only when the retry lands on the same worker);
+ * - the workflow's static data, which n8n saves after every execution that is not a
+ *   manual one. "Retry with currently saved workflow" loads it; "Retry with original
+ *   workflow" gets the static data as it was when the failed execution began.
+ * Other executions with the same prompts are new work and make new images.
  */
 const MEMORY_KEY = 'runbaseRunsForRetry';
 const KEEP_MS = 24 * 3600_000;
@@ -18,15 +22,30 @@ type Remembered = LedgerEntry & { at: number };
 
 const keyOf = (entry: LedgerEntry) => `${entry.itemIndex}\n${entry.fingerprint}`;
 
-function remembered(ctx: IExecuteFunctions): Remembered[] {
+const inProcess = new Map<string, Remembered[]>();
+const scopeOf = (ctx: IExecuteFunctions) => `${ctx.getWorkflow().id ?? ''}\n${ctx.getNode().name}`;
+
+function saved(ctx: IExecuteFunctions): Remembered[] {
 	const value = ctx.getWorkflowStaticData('node')[MEMORY_KEY];
 	return Array.isArray(value) ? (value as Remembered[]).filter((entry) => entry && typeof entry.fingerprint === 'string') : [];
 }
 
+/** What is remembered for this node, newest first, each item and request once. */
+function remembered(ctx: IExecuteFunctions): Remembered[] {
+	const all = [...(inProcess.get(scopeOf(ctx)) ?? []), ...saved(ctx)].sort((a, b) => b.at - a.at);
+	const seen = new Set<string>();
+	return all.filter((entry) => !seen.has(keyOf(entry)) && Boolean(seen.add(keyOf(entry))));
+}
+
 function store(ctx: IExecuteFunctions, entries: Remembered[]): void {
 	const data = ctx.getWorkflowStaticData('node');
-	if (entries.length === 0) delete data[MEMORY_KEY];
-	else data[MEMORY_KEY] = entries as unknown as IDataObject[];
+	if (entries.length === 0) {
+		inProcess.delete(scopeOf(ctx));
+		if (MEMORY_KEY in data) delete data[MEMORY_KEY];
+		return;
+	}
+	inProcess.set(scopeOf(ctx), entries);
+	data[MEMORY_KEY] = entries as unknown as IDataObject[];
 }
 
 /** A retry of a failed execution starts with what that execution started. */
@@ -50,4 +69,9 @@ export function forgetDelivered(ctx: IExecuteFunctions, ledger: RunLedger): void
 	const delivered = new Set(ledger.entries().map(keyOf));
 	const left = remembered(ctx).filter((entry) => !delivered.has(keyOf(entry)));
 	if (left.length !== remembered(ctx).length) store(ctx, left);
+}
+
+/** Forgets what this process remembered: a fresh process, for tests. */
+export function clearRetryMemory(): void {
+	inProcess.clear();
 }

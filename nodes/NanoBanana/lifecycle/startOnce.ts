@@ -2,14 +2,34 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { RunbaseRun } from '../helpers/interfaces';
 import { asNodeError, runError } from '../helpers/runErrors';
+import { deduplicate } from './deduplication';
 import type { ItemJob } from './itemJob';
 
 /**
  * Starts an item's run at most once per execution, however often n8n's Retry On
  * Fail runs the node: a run started earlier is collected, and an earlier start
- * whose answer never came is not sent again.
+ * whose answer never came is not sent again. With a Deduplication Key, at most
+ * once per key within its window, across executions.
  */
 export async function startOnce(
+	job: ItemJob,
+	request: { fingerprint: string; model: string; kind: string; buildBody: () => Promise<IDataObject> },
+): Promise<{ run: RunbaseRun; reused: boolean; deduplicated?: boolean }> {
+	const { deduplication } = job.settings;
+	if (!deduplication) return await startForItem(job, request);
+	const { runId, claim } = await deduplicate(job.ctx, deduplication.key, deduplication.windowMs);
+	if (!claim) return { run: { id: runId, status: 'pending', model: request.model }, reused: true, deduplicated: true };
+	try {
+		const started = await startForItem(job, request);
+		claim.started(started.run.id);
+		return started;
+	} catch (error) {
+		claim.abandoned();
+		throw asNodeError(job.ctx.getNode(), error, job.itemIndex);
+	}
+}
+
+async function startForItem(
 	job: ItemJob,
 	{ fingerprint, model, kind, buildBody }: { fingerprint: string; model: string; kind: string; buildBody: () => Promise<IDataObject> },
 ): Promise<{ run: RunbaseRun; reused: boolean }> {

@@ -171,7 +171,7 @@ async function collectImages(data, storageRoots) {
  * @property {string[]} binaryStorageRoots folders that may hold filesystem binary data
  * @property {string} workflowId
  * @property {number} afterId executions up to this id belong to earlier runs
- * @property {'cli' | 'webhook'} [mode] how n8n started it: 'cli' (`n8n execute`, default) or 'webhook'
+ * @property {'cli' | 'webhook' | 'retry'} [mode] how n8n started it: 'cli' (`n8n execute`, default), 'webhook', 'retry'
  * @property {NodeJS.ProcessEnv} env
  */
 

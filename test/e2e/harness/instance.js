@@ -192,9 +192,9 @@ class N8nInstance {
 
 	/**
 	 * The newest saved execution of a workflow: by default the `n8n execute` one since the last
-	 * one read; with `mode: 'webhook'`, the newest one a webhook started on the running server.
+	 * one read; with `mode: 'webhook'` or `'retry'`, the newest one a webhook (or a retry) started on the running server.
 	 * @param {string} workflowId
-	 * @param {{ end?: import('./processes').Finished & { timeoutMs?: number }, mode?: 'cli' | 'webhook' }} [options]
+	 * @param {{ end?: import('./processes').Finished & { timeoutMs?: number }, mode?: 'cli' | 'webhook' | 'retry' }} [options]
 	 */
 	async readExecution(workflowId, { end = NO_COMMAND, mode = 'cli' } = {}) {
 		const { nodeBin, root: n8nRoot } = this.installation;
