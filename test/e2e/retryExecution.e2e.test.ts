@@ -1,8 +1,10 @@
 /**
- * Retrying a failed execution from n8n's executions list (`POST /rest/executions/:id/retry`,
- * as the editor's two Retry buttons send it) does not pay again: in real n8n 2.41.1, a webhook
- * execution fails on its third item (still processing at the node's Timeout); once that run
- * has finished, the retry delivers all three images with no second create for any item.
+ * Paying once where n8n runs a workflow again, in real n8n 2.41.1:
+ * - Retrying a failed execution from n8n's executions list (`POST /rest/executions/:id/retry`,
+ *   as the editor's two Retry buttons send it): a webhook execution fails on its third item
+ *   (still processing at the node's Timeout); once that run has finished, the retry delivers
+ *   all three images with no second create for any item.
+ * - A webhook delivered twice for one event, with a Deduplication Key: one create.
  */
 import { webhookNode } from './burst';
 import { startE2e } from './fixtures';
@@ -43,16 +45,43 @@ const workflow: Workflow = {
 	},
 };
 
+/** Webhook → Nano Banana with the event's id as Deduplication Key; answers with the node's item. */
+const deduplicated: Workflow = {
+	id: 'e2eDedupe000001',
+	name: 'e2e deduplication key',
+	active: false,
+	settings: { executionOrder: 'v1' },
+	nodes: [
+		webhookNode('e2eDedupe000001', 'runbase-dedupe'),
+		{
+			id: 'e2eDedupe000001-nano',
+			name: 'Nano Banana',
+			type: 'n8n-nodes-runbase.nanoBanana',
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {
+				operation: 'generate',
+				prompt: '={{ $json.body.prompt }}',
+				aspectRatio: '1:1',
+				returnAs: 'urls',
+				options: { deduplicationKey: '={{ $json.body.eventId }}' },
+			},
+			credentials: { runbaseApi: { id: 'runbaseCred0001', name: 'Runbase account' } },
+		},
+	] as unknown as Workflow['nodes'],
+	connections: { Webhook: { main: [[{ node: 'Nano Banana', type: 'main', index: 0 }]] } },
+};
+
 let setup: E2eSetup;
 let rest: N8nRest;
 
 beforeAll(async () => {
-	setup = await startE2e([workflow], {
+	setup = await startE2e([workflow, deduplicated], {
 		timing: ({ input }) => ({ pendingMs: 100, processingMs: input.prompt.includes('slow') ? 7_000 : 500 }),
 	});
-	await setup.instance.publishWorkflow(workflow.id);
+	for (const { id } of [workflow, deduplicated]) await setup.instance.publishWorkflow(id);
 	rest = await N8nRest.start(setup.instance);
-	await rest.server!.waitForWebhook('runbase-retry-execution', { method: 'POST' });
+	for (const path of ['runbase-retry-execution', 'runbase-dedupe']) await rest.server!.waitForWebhook(path, { method: 'POST' });
 }, 1_200_000);
 
 afterAll(async () => {
@@ -102,3 +131,22 @@ test('Retry with original workflow collects the runs of the failed execution: on
 test('Retry with currently saved workflow does too', async () => {
 	await failAndRetry('current', true);
 }, 180_000);
+
+test('a webhook delivered twice for one event pays once: the second delivery gets the same run, marked reused', async () => {
+	setup.sim.reset();
+	const deliver = async () => {
+		const response = await fetch(rest.server!.webhookUrl('runbase-dedupe'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ eventId: 'deal-42-won', prompt: 'A trophy for deal 42' }),
+			signal: AbortSignal.timeout(60_000),
+		});
+		return (await response.json()) as Record<string, unknown>;
+	};
+	const first = await deliver();
+	const second = await deliver();
+	expect(setup.sim.createsForPrompt('A trophy for deal 42')).toBe(1);
+	expect(first).toMatchObject({ status: 'succeeded' });
+	expect(first.reused).toBeUndefined();
+	expect(second).toMatchObject({ status: 'succeeded', runId: first.runId, urls: first.urls, reused: true });
+}, 120_000);
