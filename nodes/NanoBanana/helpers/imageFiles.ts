@@ -8,22 +8,11 @@ const EXTENSIONS: Record<string, string> = {
 	'image/heic': 'heic',
 };
 
-/** The raster formats the node accepts; anything else (SVG can carry script) is refused. */
+/** Declared content types worth downloading; the file's first bytes must still be one of these formats (imageSignatures.ts). */
 const RASTER_TYPES = new Set(['image/png', 'image/jpeg', 'image/jpg', 'image/webp', 'image/gif']);
 
 export function isRasterImageType(mimeType: string): boolean {
 	return RASTER_TYPES.has(mimeType);
-}
-
-/** Recognises the image formats a CDN may send without a proper content type. */
-export function sniffImageType(head: Buffer): string | undefined {
-	if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47) return 'image/png';
-	if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
-	if (head.length >= 6 && head.toString('latin1', 0, 4) === 'GIF8') return 'image/gif';
-	if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') {
-		return 'image/webp';
-	}
-	return undefined;
 }
 
 export function extensionFor(mimeType: string): string {

@@ -1,3 +1,6 @@
+import type { ImageType } from './imageSignatures';
+import { mayBecomeImage, sniffImageType } from './imageSignatures';
+
 /**
  * Pixel size read from an image's own header (PNG IHDR, JPEG SOF, WebP, GIF),
  * never assumed from the aspect ratio: Runbase leaves 2K and 4K sizes unspecified.
@@ -71,17 +74,22 @@ function webpSize(head: Buffer): SizeReading {
 	return undefined;
 }
 
+function gifSize(head: Buffer): SizeReading {
+	return head.length < 10 ? 'more' : { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
+}
+
+const SIZE_READERS: Record<ImageType, (head: Buffer) => SizeReading> = {
+	'image/png': pngSize,
+	'image/jpeg': jpegSize,
+	'image/webp': webpSize,
+	'image/gif': gifSize,
+};
+
 /** The pixel size in `head`, the first bytes of an image file. */
 export function readPixelSize(head: Buffer): SizeReading {
-	if (head.length < 4) return 'more';
-	if (head.readUInt32BE(0) === 0x89504e47) return pngSize(head);
-	if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return jpegSize(head);
-	if (ascii(head, 0, 4) === 'GIF8') return head.length < 10 ? 'more' : { width: head.readUInt16LE(6), height: head.readUInt16LE(8) };
-	if (ascii(head, 0, 4) === 'RIFF') {
-		if (head.length < 12) return 'more';
-		return ascii(head, 8, 12) === 'WEBP' ? webpSize(head) : undefined;
-	}
-	return undefined;
+	const type = sniffImageType(head);
+	if (!type) return mayBecomeImage(head) ? 'more' : undefined;
+	return SIZE_READERS[type](head);
 }
 
 /** A JPEG's size may sit behind large EXIF or ICC segments; past this much, it is reported as unknown. */

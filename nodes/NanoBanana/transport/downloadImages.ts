@@ -1,6 +1,7 @@
 import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 
-import { binaryPropertyFor, imageFileName, isRasterImageType, sniffImageType } from '../helpers/imageFiles';
+import { binaryPropertyFor, imageFileName, isRasterImageType } from '../helpers/imageFiles';
+import { describeNonImage, SIGNATURE_BYTES, sniffImageType } from '../helpers/imageSignatures';
 import type { ImageFacts } from '../helpers/imageSize';
 import { ImageMeter } from '../helpers/imageSize';
 import type { RunSettings } from '../helpers/interfaces';
@@ -11,9 +12,6 @@ import { DownloadProblem, fetchImage, peek } from './imageRequest';
 import { backoffMs, isBlockedByN8n } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
-/** Enough of the file to recognise its format when the host sends no image content type. */
-const SNIFF_BYTES = 16;
-
 /** An image stored in n8n's binary data, and what it turned out to be. */
 interface Stored {
 	binary: IBinaryData;
@@ -115,10 +113,11 @@ async function downloadOnce(
 		if (Number.isFinite(declaredLength) && declaredLength > settings.maxImageBytes) {
 			return tooLarge(settings);
 		}
-		const { head, whole } = await peek(stream, SNIFF_BYTES);
+		const { head, whole } = await peek(stream, SIGNATURE_BYTES);
 		if (head.length === 0) return new DownloadProblem('The image host sent an empty file', true);
-		const mimeType = isRasterImageType(declaredType) ? declaredType : sniffImageType(head);
-		if (!mimeType) return new DownloadProblem('The image host sent a file that is not a PNG, JPEG, WebP or GIF image', false);
+		// The first bytes decide, not the declared type: an error page or an SVG may be labelled image/png.
+		const mimeType = sniffImageType(head);
+		if (!mimeType) return notAnImage(declaredType, head);
 
 		// The bytes stream on into n8n's binary data store, counted and measured on the way, never collected here.
 		const meter = new ImageMeter();
@@ -144,6 +143,12 @@ async function downloadOnce(
 	} finally {
 		stream?.destroy();
 	}
+}
+
+function notAnImage(declaredType: string, head: Buffer): DownloadProblem {
+	const { kind, start } = describeNonImage(head);
+	const sent = declaredType ? `The image host sent "${declaredType}", but the file is ${kind}` : `The image host sent ${kind}`;
+	return new DownloadProblem(`${sent}, not a PNG, JPEG, WebP or GIF image (it began with ${start})`, false);
 }
 
 function tooLarge(settings: RunSettings): DownloadProblem {

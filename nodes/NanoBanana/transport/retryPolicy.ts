@@ -10,12 +10,41 @@ export function isBlockedByN8n(error: unknown): boolean {
 	return names.some((name) => typeof name === 'string' && name.startsWith('SsrfBlocked'));
 }
 
-/** Connection errors that happen before the request left this machine: nothing reached Runbase. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', SSRF_BLOCKED]);
+/**
+ * Certificate checks fail during the handshake of a new connection, before the request is written.
+ * Other TLS errors (EPROTO, a bad record MAC, a wrong version number) can also strike a reused
+ * keep-alive connection after the request went out, so they do not count as never sent.
+ */
+const CERTIFICATE_FAILURES = [
+	'CERT_HAS_EXPIRED',
+	'CERT_NOT_YET_VALID',
+	'CERT_REVOKED',
+	'CERT_UNTRUSTED',
+	'CERT_REJECTED',
+	'CERT_SIGNATURE_FAILURE',
+	'CERT_CHAIN_TOO_LONG',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'SELF_SIGNED_CERT_IN_CHAIN',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+	'UNABLE_TO_GET_ISSUER_CERT',
+	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+	'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+	'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+	'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+	'ERROR_IN_CERT_NOT_AFTER_FIELD',
+	'INVALID_CA',
+	'INVALID_PURPOSE',
+	'PATH_LENGTH_EXCEEDED',
+	'HOSTNAME_MISMATCH',
+	'ERR_TLS_CERT_ALTNAME_INVALID',
+];
 
-/** Certificate and TLS failures: the handshake failed, so no request was sent. */
+/** Failures that can only happen before the request was written: nothing reached Runbase. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', SSRF_BLOCKED, ...CERTIFICATE_FAILURES]);
+
+/** Certificate and TLS failures, for wording only: whether the request was sent is `wasNotSent`'s to say. */
 export function isTlsFailure(code: string): boolean {
-	return /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|EPROTO/i.test(code);
+	return CERTIFICATE_FAILURES.includes(code) || /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|EPROTO/i.test(code);
 }
 
 /** A base URL that refuses connections is a setup problem: a few tries, not the whole Timeout. */
@@ -30,9 +59,9 @@ export function isUsageCapped(outcome: ApiOutcome): boolean {
 	return outcome.ok && outcome.statusCode === 429 && readServerError(outcome.json).code === 'USAGE_EXCEEDED';
 }
 
-/** The request certainly never reached Runbase. */
+/** The request certainly never reached Runbase: anything not known to fail before writing may have been sent. */
 export function wasNotSent(outcome: ApiOutcome): boolean {
-	return !outcome.ok && (NOT_SENT_CODES.has(outcome.code) || isTlsFailure(outcome.code));
+	return !outcome.ok && NOT_SENT_CODES.has(outcome.code);
 }
 
 /** Not sent because the host did not answer (worth a few more tries), not because n8n refused to send it. */

@@ -2,9 +2,12 @@ import type { ApiOutcome } from '../../../nodes/NanoBanana/transport/apiRequest'
 import {
 	backoffMs,
 	isRateLimited,
+	isTlsFailure,
 	isUsageCapped,
+	isWorthReconnecting,
 	isWorthRepolling,
 	retryAfterMs,
+	SSRF_BLOCKED,
 	wasNotSent,
 } from '../../../nodes/NanoBanana/transport/retryPolicy';
 
@@ -49,6 +52,55 @@ test('only connection errors before sending count as not sent', () => {
 	expect(wasNotSent({ ok: false, code: 'ECONNREFUSED', message: '' })).toBe(true);
 	expect(wasNotSent({ ok: false, code: 'ECONNRESET', message: '' })).toBe(false);
 	expect(wasNotSent(answer(429))).toBe(false);
+});
+
+const failure = (code: string): ApiOutcome => ({ ok: false, code, message: `${code} (simulated)` });
+
+describe('never sent: an allow-list of failures that happen before the request is written', () => {
+	test.each([
+		'CERT_HAS_EXPIRED',
+		'CERT_NOT_YET_VALID',
+		'CERT_REVOKED',
+		'DEPTH_ZERO_SELF_SIGNED_CERT',
+		'SELF_SIGNED_CERT_IN_CHAIN',
+		'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+		'UNABLE_TO_GET_ISSUER_CERT',
+		'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+		'ERR_TLS_CERT_ALTNAME_INVALID',
+	])('a certificate check failing (%s) was not sent, and is worded as a TLS failure', (code) => {
+		expect(wasNotSent(failure(code))).toBe(true);
+		expect(isWorthReconnecting(failure(code))).toBe(true);
+		expect(isTlsFailure(code)).toBe(true);
+	});
+
+	test.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', SSRF_BLOCKED])('%s was not sent', (code) => {
+		expect(wasNotSent(failure(code))).toBe(true);
+	});
+
+	test('a request n8n refused to send is not worth reconnecting', () => {
+		expect(isWorthReconnecting(failure(SSRF_BLOCKED))).toBe(false);
+	});
+
+	test.each([
+		'EPROTO',
+		'ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC',
+		'ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC',
+		'ERR_SSL_WRONG_VERSION_NUMBER',
+		'ECONNRESET',
+		'ECONNABORTED',
+		'ETIMEDOUT',
+		'EPIPE',
+		'UNKNOWN',
+	])('%s may have been sent: a create is never sent again after it', (code) => {
+		expect(wasNotSent(failure(code))).toBe(false);
+		expect(isWorthReconnecting(failure(code))).toBe(false);
+	});
+
+	test('TLS errors that may come after sending still read as TLS failures', () => {
+		expect(isTlsFailure('EPROTO')).toBe(true);
+		expect(isTlsFailure('ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC')).toBe(true);
+		expect(isTlsFailure('ECONNRESET')).toBe(false);
+	});
 });
 
 test('polls are repeated after 5xx, broken JSON and lost connections, not after 4xx', () => {
