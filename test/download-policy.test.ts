@@ -6,9 +6,6 @@
  * The refused targets here are loopback names other than the API's 127.0.0.1, so
  * even a broken check could only reach this machine.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { isRestrictedHost } from '../nodes/NanoBanana/helpers/addressPolicy';
 import { binaryBuffer, runWorkflow } from './helpers/engine';
 import { FAST_POLLING, PNG_SIGNATURE } from './helpers/fixtures';
@@ -25,7 +22,7 @@ afterAll(async () => await sim.close());
 beforeEach(() => {
 	sim.reset();
 	sim.imageBaseUrl = apiImageBase;
-	sim.configure({ imageContentType: 'image/png' });
+	sim.configure({ imageContentType: 'image/png', redirectDownloads: null });
 });
 
 const generate = async () =>
@@ -34,18 +31,6 @@ const generate = async () =>
 		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		continueOnFail: true,
 	});
-
-/** A server on 127.0.0.1 that redirects every request to `target`. */
-async function redirector(target: string): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
-	let hits = 0;
-	const server = http.createServer((request, response) => {
-		hits++;
-		response.writeHead(302, { location: `${target}${request.url ?? ''}` }).end();
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 test('images on the API host itself are downloaded, also when it is a loopback address', async () => {
 	const { items } = await generate();
@@ -62,31 +47,27 @@ test('an image URL on another local address is refused before any request, keepi
 });
 
 test('a redirect to a local address is refused before it is followed', async () => {
-	const redirect = await redirector(apiImageBase.replace('127.0.0.1', 'localhost'));
-	try {
-		sim.imageBaseUrl = redirect.url;
-		// The redirector is on 127.0.0.1 (the API's host, so allowed); its target is not.
-		const { items } = await generate();
-		expect(redirect.hits()).toBe(1);
-		expect(items[0].json.description).toMatch(/^The image address http:\/\/localhost:\d+ is a local, private or metadata address/);
-		expect(items[0].json.runId).toBe([...sim.runs.keys()][0]);
-		expect(sim.stats().downloads).toBe(0);
-	} finally {
-		await redirect.close();
-	}
+	// The image on the API's own host and port (allowed) redirects to another name of this machine.
+	sim.configure({ redirectDownloads: apiImageBase.replace('127.0.0.1', 'localhost') });
+	const { items } = await generate();
+	expect(sim.requests.filter((request) => request.kind === 'download').map((request) => request.status)).toEqual([302]);
+	expect(items[0].json.description).toMatch(/^The image address http:\/\/localhost:\d+ is a local, private or metadata address/);
+	expect(items[0].json.runId).toBe([...sim.runs.keys()][0]);
 });
 
 test('a redirect to an allowed address is followed', async () => {
-	const redirect = await redirector(apiImageBase);
-	try {
-		sim.imageBaseUrl = redirect.url;
-		const { items } = await generate();
-		expect(redirect.hits()).toBe(1);
-		expect(items[0].json.status).toBe('succeeded');
-		expect((await binaryBuffer(items[0])).subarray(0, 8).toString('hex')).toBe(PNG_SIGNATURE);
-	} finally {
-		await redirect.close();
-	}
+	sim.configure({ redirectDownloads: apiImageBase });
+	const { items } = await generate();
+	expect(sim.requests.filter((request) => request.kind === 'download').map((request) => request.status)).toEqual([302, 200]);
+	expect((await binaryBuffer(items[0])).subarray(0, 8).toString('hex')).toBe(PNG_SIGNATURE);
+});
+
+test("another port of the API's own host is not the API: the exception covers host and port", async () => {
+	const otherPort = apiImageBase.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`);
+	sim.configure({ redirectDownloads: otherPort });
+	const { items } = await generate();
+	expect(items[0].json.description).toMatch(/^The image address http:\/\/127\.0\.0\.1:\d+ is a local, private or metadata address/);
+	expect(sim.requests.filter((request) => request.kind === 'download')).toHaveLength(1);
 });
 
 test.each(['image/svg+xml', 'image/avif', 'text/html'])('%s is refused; the run and its URL are kept', async (type) => {

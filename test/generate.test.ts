@@ -7,7 +7,7 @@ const fast = { firstCheck: 0.3, pollInterval: 0.2 };
 const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
 
 beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 250, separateImageHost: true });
+	sim = await startSimulator({ pendingMs: 50, processingMs: 250 });
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());

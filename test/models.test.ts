@@ -13,7 +13,7 @@ let sim: Simulator;
 const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
 
 beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 150, separateImageHost: true });
+	sim = await startSimulator({ pendingMs: 50, processingMs: 150 });
 });
 afterAll(async () => await sim.close());
 beforeEach(() => sim.reset());

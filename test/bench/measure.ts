@@ -6,13 +6,12 @@ export const LIMIT = 20;
 export const WINDOW_MS = 10_000;
 export const GENERATION_MS = Number(process.env.BENCH_GENERATION_MS ?? 6000);
 
-/** Runbase as documented: 20 requests per 10 s per key with Retry-After, ~2 MB PNGs from their own host. */
+/** Runbase as documented: 20 requests per 10 s per key with Retry-After, ~2 MB PNGs (files, outside the API's limit). */
 export async function documentedSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	return await startSimulator({
 		generationMs: GENERATION_MS,
 		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
 		imageMode: 'realistic',
-		separateImageHost: true,
 		...options,
 	});
 }

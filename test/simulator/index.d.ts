@@ -166,6 +166,8 @@ export interface SimulatorOptions {
 	} | null;
 	/** Per URL: the first dropFirst attempts drop, the next failFirst answer `status` (default 500). */
 	downloadFaults?: { dropFirst?: number; failFirst?: number; status?: number } | null;
+	/** Every download answers 302 to `<redirectDownloads><path>?redirected=1`, which is then served (origin, e.g. http://localhost:1234). Default null. Persistent. */
+	redirectDownloads?: string | null;
 	/** Overrides imageContentType for every download. */
 	downloadContentType?: string | null;
 	/** Download body is exactly this many bytes: the PNG truncated or zero-padded. */

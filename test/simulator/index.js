@@ -47,6 +47,7 @@ const DEFAULTS = {
 	unknownStatus: null,
 	contractBreak: null,
 	downloadFaults: null,
+	redirectDownloads: null,
 	downloadContentType: null,
 	downloadSizeBytes: null,
 	downloadChunked: false,
@@ -503,6 +504,11 @@ class Simulator {
 		if (this.faults.take('dropConnections', 'download')) return answer.drop(ctx, 'dropConnections');
 		const stall = this.faults.take('stall', 'download');
 		if (stall && !(await this._stall(ctx, stall))) return undefined;
+		if (o.redirectDownloads && !(req.url ?? '').includes('redirected=1')) {
+			const target = `${o.redirectDownloads.replace(/\/+$/, '')}${pathname}?redirected=1`;
+			ctx.res.setHeader('location', target);
+			return answer.send(ctx, 302, TEXT_TYPE, `Found: ${target}`, 'redirectDownloads');
+		}
 		const fault = this.faults.downloadFault(pathname, o.downloadFaults);
 		if (fault && fault.drop) return answer.drop(ctx, 'downloadFaults');
 		if (fault) return answer.send(ctx, fault.status, TEXT_TYPE, `Error ${fault.status}`, 'downloadFaults');

@@ -14,6 +14,6 @@ export async function deliver(job: ItemJob, run: RunbaseRun, echo: RequestEcho, 
 	const urls = imageUrls(ctx.getNode(), run, itemIndex);
 	const json = describeRun(run, echo, urls, elapsedMs);
 	if (settings.returnAs !== 'binary') return { json, pairedItem };
-	const { binary, images } = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings, apiHost: job.client.apiHost });
+	const { binary, images } = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings, apiHostAndPort: job.client.apiHostAndPort });
 	return { json: { ...json, ...describeImages(images) }, binary, pairedItem };
 }

@@ -35,8 +35,8 @@ export interface DownloadJob {
 	urls: string[];
 	itemIndex: number;
 	settings: RunSettings;
-	/** The API's own host: downloads may go there even when it is a private address (self-hosted gateways, tests). */
-	apiHost: string;
+	/** The API's own host and port: downloads may go there even when it is a private address (self-hosted gateways, tests). */
+	apiHostAndPort: string;
 }
 
 /** Image URLs and every redirect stay off loopback, private, link-local and metadata addresses. */
@@ -50,7 +50,7 @@ function refusedAddress(url: string, job: DownloadJob): DownloadProblem | undefi
 	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
 		return new DownloadProblem(`The image address uses "${parsed.protocol}", but only http and https are downloaded`, false);
 	}
-	if (parsed.hostname !== job.apiHost && isRestrictedHost(parsed.hostname)) {
+	if (parsed.host.toLowerCase() !== job.apiHostAndPort && isRestrictedHost(parsed.hostname)) {
 		return new DownloadProblem(`The image address ${parsed.origin} is a local, private or metadata address, which the node never downloads from`, false);
 	}
 	return undefined;

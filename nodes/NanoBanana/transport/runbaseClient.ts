@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
+import { hostAndPort } from '../helpers/addressPolicy';
 import type { RunbaseRun } from '../helpers/interfaces';
 import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
@@ -81,9 +82,9 @@ export class RunbaseClient {
 		private readonly signal: AbortSignal,
 	) {}
 
-	/** The API's host name: image downloads may go there even when it is a private address. */
-	get apiHost(): string {
-		return new URL(this.connection.baseUrl).hostname;
+	/** The API's host and port: image downloads may go there even when it is a private address. */
+	get apiHostAndPort(): string {
+		return hostAndPort(this.connection.baseUrl) ?? '';
 	}
 
 	hasRoomToSpare(): boolean {
