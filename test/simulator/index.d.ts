@@ -168,6 +168,8 @@ export interface SimulatorOptions {
 	downloadFaults?: { dropFirst?: number; failFirst?: number; status?: number } | null;
 	/** Every download answers 302 to `<redirectDownloads><path>?redirected=1`, which is then served (origin, e.g. http://localhost:1234). Default null. Persistent. */
 	redirectDownloads?: string | null;
+	/** Every download answers these bytes instead of the image (with imageContentType as its type), e.g. an HTML page. Default null. Persistent. */
+	downloadBody?: string | null;
 	/** Overrides imageContentType for every download. */
 	downloadContentType?: string | null;
 	/** Download body is exactly this many bytes: the PNG truncated or zero-padded. */

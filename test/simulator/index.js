@@ -48,6 +48,7 @@ const DEFAULTS = {
 	contractBreak: null,
 	downloadFaults: null,
 	redirectDownloads: null,
+	downloadBody: null,
 	downloadContentType: null,
 	downloadSizeBytes: null,
 	downloadChunked: false,
@@ -513,6 +514,12 @@ class Simulator {
 		if (fault && fault.drop) return answer.drop(ctx, 'downloadFaults');
 		if (fault) return answer.send(ctx, fault.status, TEXT_TYPE, `Error ${fault.status}`, 'downloadFaults');
 
+		if (o.downloadBody !== null) {
+			const body = Buffer.from(o.downloadBody);
+			ctx.record.bytes = body.length;
+			const declared = o.downloadContentType || (typeof o.imageContentType === 'string' ? o.imageContentType : 'image/png');
+			return answer.send(ctx, 200, { 'content-type': declared }, body, 'downloadBody');
+		}
 		const image = imageFor(o.imageMode, run.input.aspect_ratio, run.resolution);
 		const contentType =
 			o.downloadContentType ||
