@@ -5,6 +5,14 @@ import * as generate from './actions/generate.operation';
 import * as getRun from './actions/getRun.operation';
 import { outputProperties } from './actions/outputOptions.properties';
 import { router } from './actions/router';
+import { MODELS } from './helpers/models';
+
+/** "up to 10 with Nano Banana, 14 with Nano Banana 2 and Nano Banana Pro", from the models' own limits. */
+function referenceLimits(): string {
+	const limits = [...new Set(MODELS.map((model) => model.maxReferenceImages))];
+	const names = (limit: number) => MODELS.filter((model) => model.maxReferenceImages === limit).map((model) => model.name).join(' and ');
+	return `up to ${limits.map((limit) => `${limit} with ${names(limit)}`).join(', ')}`;
+}
 
 export class NanoBanana implements INodeType {
 	description: INodeTypeDescription = {
@@ -14,6 +22,7 @@ export class NanoBanana implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle:
+			// n8n's lint wants the subtitle written out; the default model here is DEFAULT_MODEL_ID's value.
 			'={{ $parameter["operation"] === "getRun" ? "Get Run" : "Generate: " + String($parameter["model"] || "google/nano-banana").replace("google/", "") + ", " + $parameter["aspectRatio"] }}',
 		description:
 			"Generate and edit images with Google's Nano Banana, Nano Banana 2 and Nano Banana Pro (Gemini image models) through Runbase",
@@ -34,7 +43,7 @@ export class NanoBanana implements INodeType {
 						value: 'generate',
 						action: 'Generate or edit an image',
 						description:
-							'Create an image from a prompt, optionally editing or combining reference images (up to 10, or 14 with Nano Banana 2 and Pro)',
+							`Create an image from a prompt, optionally editing or combining reference images (${referenceLimits()})`,
 					},
 					{
 						name: 'Get Run',
