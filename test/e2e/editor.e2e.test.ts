@@ -28,16 +28,20 @@ import { packTarball } from './packTarball';
 const GOOD_KEY = 'sk-e2e';
 const WRONG_KEY = 'sk-wrong';
 const SUCCESS_MESSAGE = 'Connection successful!';
-const GENERATE_LABELS = ['Operation', 'Model', 'Prompt', 'Aspect Ratio', 'Reference Images', 'Return As', 'Options'];
+const GENERATE_LABELS = ['Operation', 'Model', 'Prompt', 'Aspect Ratio', 'Reference Images', 'Binary Reference Images', 'Return As', 'Options'];
 const OPTION_NAMES = [
 	'Concurrency',
+	'Deduplication Key',
+	'Deduplication Window (Hours)',
 	'Download Timeout (Seconds)',
 	'Expected Generation Time (Seconds)',
 	'Max Image Size (MB)',
+	'Max Spend per Execution (USD)',
 	'Poll Interval (Seconds)',
 	'Put Output in Field',
 	'Request Timeout (Seconds)',
 	'Requests per 10 Seconds',
+	'Send Binary Images As',
 	'Timeout (Seconds)',
 	'Wait for Completion',
 ];
@@ -142,7 +146,7 @@ step('the demo workflow opens, and the Nano Banana panel shows its fields', asyn
 	await editor.openNode('Nano Banana');
 	// The demo maps Model, Prompt, Aspect Ratio and the reference image from each item.
 	expect(await panel.parameterLabels()).toEqual(GENERATE_LABELS);
-	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'binaryReferences', 'returnAs']);
 	await expect(editor.page.locator('[data-test-id="node-credentials-select"] input').inputValue()).resolves.toBe('Runbase account');
 	expect(await panel.optionNames('operation')).toEqual(expect.arrayContaining(['Generate', 'Get Run']));
 	expect(await panel.valueOf('returnAs')).toBe('Binary Image');
@@ -176,10 +180,10 @@ step('fields that depend on other fields: Resolution, the Options collection, th
 	// Model as a fixed choice (the demo maps it from the items): Resolution is there only for Nano Banana 2 and Pro.
 	await panel.resetValue('model');
 	expect(await panel.valueOf('model')).toBe('Nano Banana');
-	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'returnAs']);
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'url', 'binaryReferences', 'returnAs']);
 	expect(await panel.optionNames('model')).toEqual(['Nano Banana', 'Nano Banana 2', 'Nano Banana Pro']);
 	await panel.choose('model', 'Nano Banana Pro');
-	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'url', 'returnAs']);
+	expect(await panel.parameterNames()).toEqual(['operation', 'model', 'prompt', 'aspectRatio', 'resolution', 'url', 'binaryReferences', 'returnAs']);
 	expect(await panel.valueOf('resolution')).toBe('1K');
 	expect(await panel.optionNames('resolution')).toEqual(['1K', '2K', '4K']);
 	await browser!.shot('09-model-pro-shows-resolution');
