@@ -97,7 +97,8 @@ test('an execution that stops names every run it started, also those still pendi
 	expect(result.error?.message).toMatch(/^Runbase could not generate the image/);
 	const byPrompt = new Map([...sim.runs.values()].map((simRun) => [simRun.input.prompt, simRun.id]));
 	expect(result.error?.description).toContain(`${byPrompt.get('Prompt 1')} (item 1, `);
-	expect(result.error?.description).toContain(`${byPrompt.get('Prompt 2')} (item 2, succeeded)`);
+	// Item 2's run may or may not have been seen finished when item 0 stopped the execution: named either way.
+	expect(result.error?.description).toContain(`${byPrompt.get('Prompt 2')} (item 2, `);
 	expectNoRunLost(sim, [result]);
 	sim.configure({ timing: null });
 });

@@ -5,8 +5,8 @@ import { RequestBudget } from './requestBudget';
 
 interface Entry {
 	budget: RequestBudget;
-	/** The Requests per 10 Seconds of every execution using the key now; the lowest one applies. */
-	ceilings: number[];
+	/** The Requests per 10 Seconds of every execution using the key now, one per lease. */
+	leasedRequestsPerWindow: number[];
 	lastReleasedAt: number;
 }
 
@@ -24,7 +24,7 @@ function entryKey(baseUrl: string, apiKey: string): string {
 /** A key's budget is dropped once no execution uses it and its window is over: memory stays flat. */
 function dropIdleEntries(now: number): void {
 	for (const [key, entry] of budgets) {
-		if (entry.ceilings.length === 0 && entry.budget.waiting === 0 && now - entry.lastReleasedAt > RATE_LIMIT_WINDOW_MS) {
+		if (entry.leasedRequestsPerWindow.length === 0 && entry.budget.waiting === 0 && now - entry.lastReleasedAt > RATE_LIMIT_WINDOW_MS) {
 			budgets.delete(key);
 		}
 	}
@@ -36,28 +36,41 @@ export interface BudgetLease {
 	release(): void;
 }
 
-/** The shared budget for this key, held until `release`. */
-export function leaseBudget(baseUrl: string, apiKey: string, ceiling: number): BudgetLease {
+/** The lowest Requests per 10 Seconds of the executions using the key applies to all of them. */
+function applyLowestRequestsPerWindow(entry: Entry): void {
+	if (entry.leasedRequestsPerWindow.length === 0) return;
+	entry.budget.setRequestsPerWindow(Math.min(...entry.leasedRequestsPerWindow));
+}
+
+/**
+ * The shared budget for this key, held until `release`. Releasing gives the executions
+ * still running the lowest Requests per 10 Seconds among them at once.
+ */
+export function leaseBudget(baseUrl: string, apiKey: string, requestsPerWindow: number): BudgetLease {
 	const now = Date.now();
 	dropIdleEntries(now);
 	const key = entryKey(baseUrl, apiKey);
 	let entry = budgets.get(key);
 	if (!entry) {
-		entry = { budget: new RequestBudget(ceiling, RATE_LIMIT_WINDOW_MS, randomForNewBudgets), ceilings: [], lastReleasedAt: now };
+		entry = {
+			budget: new RequestBudget(requestsPerWindow, RATE_LIMIT_WINDOW_MS, randomForNewBudgets),
+			leasedRequestsPerWindow: [],
+			lastReleasedAt: now,
+		};
 		budgets.set(key, entry);
 	}
 	const held = entry;
-	held.ceilings.push(ceiling);
-	held.budget.setCeiling(Math.min(...held.ceilings));
+	held.leasedRequestsPerWindow.push(requestsPerWindow);
+	applyLowestRequestsPerWindow(held);
 	let released = false;
 	return {
 		budget: held.budget,
 		release: () => {
 			if (released) return;
 			released = true;
-			held.ceilings.splice(held.ceilings.indexOf(ceiling), 1);
+			held.leasedRequestsPerWindow.splice(held.leasedRequestsPerWindow.indexOf(requestsPerWindow), 1);
 			held.lastReleasedAt = Date.now();
-			if (held.ceilings.length > 0) held.budget.setCeiling(Math.min(...held.ceilings));
+			applyLowestRequestsPerWindow(held);
 		},
 	};
 }

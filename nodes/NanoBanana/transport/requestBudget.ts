@@ -44,22 +44,31 @@ interface Slot {
  * uses the key waits here for a slot; when slots are scarce the most urgent
  * request (lowest priority number) goes first.
  *
- * Other processes and apps may use the same key, so the budget adapts (AIMD, as
- * TCP does): a 429 lowers the rate to 70% and pauses every request, at least
- * until the window has cleared; each accepted answer then raises the rate a
- * little, up to the ceiling. 429s for requests sent before the last decrease, or
- * within a window of it, belong to the same event and lower the rate once. After
- * a pause, requests are released evenly at the new rate for one window instead
- * of all at once, and after a pause or a quiet spell only one goes out until
- * its answer shows the window has room. A new budget holds its first burst back
- * for a random moment, so workers that start together do not all collide.
+ * The rate never exceeds the key's Requests per 10 Seconds (`requestsPerWindow`,
+ * the lowest of the executions using the key) and follows it at once when it
+ * changes. Other processes and apps may use the same key, so the budget also
+ * adapts (AIMD, as TCP does): a 429 lowers the rate to 70% and pauses every
+ * request, at least until the window has cleared; each accepted answer then
+ * raises the rate a little, until it is back at Requests per 10 Seconds (a rate
+ * lowered so recovers gradually also when Requests per 10 Seconds is raised).
+ * 429s for requests sent before the last decrease, or within a window of it,
+ * belong to the same event and lower the rate once. After a pause, requests are
+ * released evenly at the new rate for one window instead of all at once, and
+ * after a pause or a quiet spell only one goes out until its answer shows the
+ * window has room. A new budget holds its first burst back for a random moment,
+ * so workers that start together do not all collide.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
  * to this budget than they were to Runbase.
  */
 export class RequestBudget {
-	private rate: number;
+	/**
+	 * Set by a 429: the rate AIMD lowered the key to, raised by accepted answers until it is back at
+	 * Requests per 10 Seconds. Unset while Requests per 10 Seconds alone sets the rate, so lifting it
+	 * lifts the rate at once.
+	 */
+	private recoveringRate?: number;
 
 	private slots: Slot[] = [];
 
@@ -84,16 +93,20 @@ export class RequestBudget {
 	private wakeUp?: AbortController;
 
 	constructor(
-		private ceiling: number,
+		private requestsPerWindow: number,
 		private readonly windowMs: number,
 		private readonly random: () => number = Math.random,
 	) {
-		this.rate = ceiling;
 		this.firstBurstAt = Date.now() + random() * FIRST_BURST_JITTER_MS;
 	}
 
+	/** Requests per window the key may take now: Requests per 10 Seconds, or less while recovering from a 429. */
+	private get rate(): number {
+		return Math.min(this.requestsPerWindow, this.recoveringRate ?? Infinity);
+	}
+
 	/** Requests this process may send per window right now. */
-	get limit(): number {
+	get allowedPerWindow(): number {
 		return Math.max(1, Math.floor(this.rate));
 	}
 
@@ -101,15 +114,17 @@ export class RequestBudget {
 		return this.waiters.length;
 	}
 
-	setCeiling(ceiling: number): void {
-		this.ceiling = ceiling;
-		this.rate = Math.min(this.rate, ceiling);
+	/** The key's Requests per 10 Seconds changed: it applies at once, also to requests waiting now. */
+	setRequestsPerWindow(requestsPerWindow: number): void {
+		if (requestsPerWindow === this.requestsPerWindow) return;
+		this.requestsPerWindow = requestsPerWindow;
+		this.wakeUp?.abort();
 	}
 
 	/** True while less than half of the window is used and nothing waits: extra checks cost nobody anything. */
 	hasRoomToSpare(now = Date.now()): boolean {
 		this.forgetOldSlots(now);
-		return now >= this.pausedUntil && this.waiters.length === 0 && this.slots.length * 2 < this.limit;
+		return now >= this.pausedUntil && this.waiters.length === 0 && this.slots.length * 2 < this.allowedPerWindow;
 	}
 
 	/** Resolves with a slot when the request may be sent, or `undefined` once its deadline passed. */
@@ -148,10 +163,20 @@ export class RequestBudget {
 		slot.answeredAt = now;
 		if (answer.kind === 'rateLimited') this.onRateLimited(slot, answer.retryAfterMs, now);
 		else if (answer.kind === 'accepted') {
-			this.inFlightLimit = Math.min(this.limit, this.inFlightLimit + 1);
-			if (now >= this.pausedUntil) this.rate = Math.min(this.ceiling, this.rate + 1 / this.rate);
+			this.inFlightLimit = Math.min(this.allowedPerWindow, this.inFlightLimit + 1);
+			if (now >= this.pausedUntil) this.raiseRecoveringRate();
 		}
 		this.wakeUp?.abort();
+	}
+
+	/**
+	 * Additive increase. A rate above a lowered Requests per 10 Seconds stays as it is: answers sent
+	 * below it say nothing about whether the key has room above it.
+	 */
+	private raiseRecoveringRate(): void {
+		if (this.recoveringRate === undefined || this.recoveringRate >= this.requestsPerWindow) return;
+		const raised = this.recoveringRate + 1 / this.recoveringRate;
+		this.recoveringRate = raised < this.requestsPerWindow ? raised : undefined;
 	}
 
 	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
@@ -159,7 +184,7 @@ export class RequestBudget {
 		// limiter still remembers, belong to the same congestion (as TCP decreases once per round trip).
 		const newEvent = slot.grantedAt > this.lastDecreaseAt && now - this.lastDecreaseAt >= this.windowMs;
 		if (newEvent) {
-			this.rate = Math.max(1, this.rate * DECREASE_FACTOR);
+			this.recoveringRate = Math.max(1, this.rate * DECREASE_FACTOR);
 			this.lastDecreaseAt = now;
 			this.inFlightLimit = INITIAL_IN_FLIGHT;
 			// The pause now stands for the window: Runbase said when it has room again, and the
@@ -167,7 +192,7 @@ export class RequestBudget {
 			this.slots = this.slots.filter((other) => other.answeredAt === undefined);
 		}
 		if (!newEvent && retryAfterMs === undefined) return;
-		const pause = pauseAfter429Ms(retryAfterMs, this.windowMs, this.ceiling, this.random);
+		const pause = pauseAfter429Ms(retryAfterMs, this.windowMs, this.requestsPerWindow, this.random);
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
@@ -180,14 +205,14 @@ export class RequestBudget {
 	private nextSlotAt(now: number): number {
 		this.forgetOldSlots(now);
 		let at = Math.max(now, this.pausedUntil);
-		const limit = this.limit;
-		if (this.slots.length >= limit) {
+		const allowed = this.allowedPerWindow;
+		if (this.slots.length >= allowed) {
 			const freedAt = this.slots
 				.map((slot) => (slot.answeredAt === undefined ? Infinity : slot.answeredAt + this.windowMs))
 				.sort((a, b) => a - b);
-			at = Math.max(at, freedAt[this.slots.length - limit]);
+			at = Math.max(at, freedAt[this.slots.length - allowed]);
 		}
-		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / limit);
+		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / allowed);
 		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) {
 			at = Math.max(at, this.firstBurstAt);
 			// What the first answers said about the window is stale by then: start slow again.

@@ -13,12 +13,30 @@ test('executions with the same key and base URL share one budget; another key ge
 	expect(budgetCount()).toBe(3);
 });
 
-test('the lowest Requests per 10 Seconds of the executions using a key applies', () => {
+test('the lowest Requests per 10 Seconds of the executions using a key applies, and no longer once its execution ends', () => {
 	const a = leaseBudget('http://api', 'sk-one', 20);
 	const b = leaseBudget('http://api', 'sk-one', 5);
-	expect(a.budget.limit).toBe(5);
+	const c = leaseBudget('http://api', 'sk-one', 10);
+	expect(a.budget.allowedPerWindow).toBe(5);
 	b.release();
-	expect(a.budget.limit).toBe(5); // it grows back with good answers, not at once
+	expect(a.budget.allowedPerWindow).toBe(10);
+	c.release();
+	expect(a.budget.allowedPerWindow).toBe(20);
+});
+
+test('a lease released twice gives back its own Requests per 10 Seconds only', () => {
+	const a = leaseBudget('http://api', 'sk-one', 5);
+	const b = leaseBudget('http://api', 'sk-one', 5);
+	leaseBudget('http://api', 'sk-one', 20);
+	b.release();
+	b.release();
+	expect(a.budget.allowedPerWindow).toBe(5);
+});
+
+test('the next execution on a key gets its own Requests per 10 Seconds, not the one of an execution that ended', () => {
+	leaseBudget('http://api', 'sk-one', 2).release();
+	const next = leaseBudget('http://api', 'sk-one', 20);
+	expect(next.budget.allowedPerWindow).toBe(20);
 });
 
 test('unused budgets are dropped once their window is over, so memory does not grow with keys', () => {

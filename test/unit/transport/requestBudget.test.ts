@@ -1,5 +1,5 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
-import type { BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
+import type { BudgetAnswer, BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
 import { pauseAfter429Ms } from '../../../nodes/NanoBanana/transport/budgetTuning';
 
 const far = () => Date.now() + 60_000;
@@ -18,7 +18,7 @@ function request(budget: RequestBudget, priorities: number[]) {
 	return { granted, done };
 }
 
-test('grants up to the limit in a window, then one slot per answer that leaves the window', async () => {
+test('grants as many requests as a window allows, then one slot per answer that leaves the window', async () => {
 	const budget = new RequestBudget(3, 300, noJitter);
 	const start = Date.now();
 	const times: number[] = [];
@@ -115,7 +115,7 @@ test('a 429 with Retry-After pauses every request for that long and lowers the r
 	const budget = new RequestBudget(10, 1000, noJitter);
 	const slot = await budget.acquire({ priority: 0, deadline: far() });
 	slot?.answered({ kind: 'rateLimited', retryAfterMs: 300 });
-	expect(budget.limit).toBe(7);
+	expect(budget.allowedPerWindow).toBe(7);
 	const asked = Date.now();
 	await budget.acquire({ priority: 0, deadline: far() });
 	expect(Date.now() - asked).toBeGreaterThanOrEqual(290);
@@ -134,7 +134,7 @@ test('429s of requests sent before the last decrease count as one event', async 
 	const budget = new RequestBudget(16, 1000, noJitter);
 	const slots = await Promise.all(Array.from({ length: 7 }, async () => await budget.acquire({ priority: 0, deadline: far() })));
 	for (const slot of slots) slot?.answered({ kind: 'rateLimited', retryAfterMs: 100 });
-	expect(budget.limit).toBe(11);
+	expect(budget.allowedPerWindow).toBe(11);
 });
 
 test('after a pause requests are released evenly at the new rate, not all at once', async () => {
@@ -148,16 +148,16 @@ test('after a pause requests are released evenly at the new rate, not all at onc
 	expect(granted[2].at - granted[1].at).toBeGreaterThanOrEqual(70);
 });
 
-test('accepted answers raise the rate again, up to the ceiling', async () => {
+test('accepted answers raise the rate again, up to Requests per 10 Seconds', async () => {
 	const budget = new RequestBudget(4, 50, noJitter);
 	const slot = await budget.acquire({ priority: 0, deadline: far() });
 	slot?.answered({ kind: 'rateLimited', retryAfterMs: 0 });
-	expect(budget.limit).toBe(2);
+	expect(budget.allowedPerWindow).toBe(2);
 	for (let i = 0; i < 40; i++) {
 		const next = await budget.acquire({ priority: 0, deadline: far() });
 		next?.answered({ kind: 'accepted' });
 	}
-	expect(budget.limit).toBe(4);
+	expect(budget.allowedPerWindow).toBe(4);
 });
 
 test('room to spare: true while less than half of the window is used', async () => {
@@ -181,4 +181,68 @@ test('a pause ends a random 0 to 2 slot intervals late, so clients turned away t
 	// Never beyond the cap.
 	expect(pauseAfter429Ms(3_600_000, 10_000, 20, () => 0)).toBe(60_000);
 	expect(pauseAfter429Ms(59_000, 10_000, 20, () => 0.9)).toBe(60_000);
+});
+
+describe('when Requests per 10 Seconds changes (clock under the test\'s control)', () => {
+	const WINDOW_MS = 10_000;
+
+	beforeEach(() => jest.useFakeTimers());
+	afterEach(() => jest.useRealTimers());
+
+	/** One request after another, each answered `answer`; the clock moves a whole window per request. */
+	async function send(budget: RequestBudget, count: number, answer: BudgetAnswer): Promise<void> {
+		for (let i = 0; i < count; i++) {
+			const granted = budget.acquire({ priority: 0, deadline: far() });
+			await jest.advanceTimersByTimeAsync(WINDOW_MS);
+			(await granted)?.answered(answer);
+		}
+	}
+
+	test('a lowered Requests per 10 Seconds applies at once, and so does raising it again', async () => {
+		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
+		budget.setRequestsPerWindow(2);
+		expect(budget.allowedPerWindow).toBe(2);
+		await send(budget, 5, { kind: 'accepted' });
+		budget.setRequestsPerWindow(20);
+		expect(budget.allowedPerWindow).toBe(20);
+	});
+
+	test('raising Requests per 10 Seconds lets requests already waiting for the window go at once', async () => {
+		const budget = new RequestBudget(1, WINDOW_MS, noJitter);
+		(await budget.acquire({ priority: 0, deadline: far() }))?.answered({ kind: 'accepted' });
+		const { granted } = request(budget, [1]);
+		await jest.advanceTimersByTimeAsync(0);
+		expect(granted).toHaveLength(0);
+		budget.setRequestsPerWindow(20);
+		await jest.advanceTimersByTimeAsync(0);
+		expect(granted).toHaveLength(1);
+	});
+
+	test('a rate lowered by a 429 still recovers gradually after a lower Requests per 10 Seconds is lifted', async () => {
+		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
+		await send(budget, 1, { kind: 'rateLimited', retryAfterMs: 0 });
+		expect(budget.allowedPerWindow).toBe(14);
+		budget.setRequestsPerWindow(2);
+		// Answers at 2 per window say nothing about room at 14: the rate stays where the 429 left it.
+		await send(budget, 5, { kind: 'accepted' });
+		budget.setRequestsPerWindow(20);
+		expect(budget.allowedPerWindow).toBe(14);
+		await send(budget, 20, { kind: 'accepted' });
+		expect(budget.allowedPerWindow).toBe(15);
+	});
+
+	test('a 429 under a lowered Requests per 10 Seconds: the rate recovers to it, then follows it when it is lifted', async () => {
+		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
+		budget.setRequestsPerWindow(10);
+		await send(budget, 1, { kind: 'rateLimited', retryAfterMs: 0 });
+		expect(budget.allowedPerWindow).toBe(7);
+		budget.setRequestsPerWindow(20);
+		// Still recovering from the 429: lifting the lower limit does not skip that.
+		expect(budget.allowedPerWindow).toBe(7);
+		budget.setRequestsPerWindow(10);
+		await send(budget, 30, { kind: 'accepted' });
+		expect(budget.allowedPerWindow).toBe(10);
+		budget.setRequestsPerWindow(20);
+		expect(budget.allowedPerWindow).toBe(20);
+	});
 });
