@@ -8,35 +8,9 @@ import {
 	QUIET_SPELL_MS,
 	SLOW_ANSWER_MS,
 } from './budgetTuning';
+import type { BudgetAnswer, BudgetRequest, BudgetSlot, Slot, Waiter } from './budgetSlots';
 
-/** How a request granted by the budget was answered. */
-export type BudgetAnswer = { kind: 'accepted' } | { kind: 'rateLimited'; retryAfterMs?: number } | { kind: 'noAnswer' };
-
-/** A granted request: report its answer once it arrives. */
-export interface BudgetSlot {
-	answered(answer: BudgetAnswer): void;
-}
-
-export interface BudgetRequest {
-	/** Lower goes first when slots are scarce. */
-	priority: number;
-	/** The request gives up waiting at this time (epoch ms): `acquire` then resolves to `undefined`. */
-	deadline: number;
-	/** Withdraws this request alone, e.g. when its execution is cancelled. */
-	signal?: AbortSignal;
-}
-
-interface Waiter extends BudgetRequest {
-	resolve: (slot: BudgetSlot | undefined) => void;
-	reject: (reason: unknown) => void;
-	onAbort?: () => void;
-}
-
-interface Slot {
-	grantedAt: number;
-	/** Unset while the request is in flight. */
-	answeredAt?: number;
-}
+export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
 
 /**
  * The request budget of one API key. Runbase counts creates and polls together
