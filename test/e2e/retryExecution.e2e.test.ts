@@ -6,7 +6,7 @@
  *   all three images with no second create for any item.
  * - A webhook delivered twice for one event, with a Deduplication Key: one create.
  */
-import { webhookNode } from './burst';
+import { burstWorkflow, webhookNode } from './burst';
 import { startE2e } from './fixtures';
 import type { E2eSetup, Workflow } from './fixtures';
 import { N8nRest } from './harness/rest';
@@ -46,31 +46,8 @@ const workflow: Workflow = {
 };
 
 /** Webhook → Nano Banana with the event's id as Deduplication Key; answers with the node's item. */
-const deduplicated: Workflow = {
-	id: 'e2eDedupe000001',
-	name: 'e2e deduplication key',
-	active: false,
-	settings: { executionOrder: 'v1' },
-	nodes: [
-		webhookNode('e2eDedupe000001', 'runbase-dedupe'),
-		{
-			id: 'e2eDedupe000001-nano',
-			name: 'Nano Banana',
-			type: 'n8n-nodes-runbase.nanoBanana',
-			typeVersion: 1,
-			position: [220, 0],
-			parameters: {
-				operation: 'generate',
-				prompt: '={{ $json.body.prompt }}',
-				aspectRatio: '1:1',
-				returnAs: 'urls',
-				options: { deduplicationKey: '={{ $json.body.eventId }}' },
-			},
-			credentials: { runbaseApi: { id: 'runbaseCred0001', name: 'Runbase account' } },
-		},
-	] as unknown as Workflow['nodes'],
-	connections: { Webhook: { main: [[{ node: 'Nano Banana', type: 'main', index: 0 }]] } },
-};
+const deduplicated = burstWorkflow('e2eDedupe000001', 'runbase-dedupe');
+deduplicated.nodes[1].parameters.options = { deduplicationKey: '={{ $json.body.eventId }}' };
 
 let setup: E2eSetup;
 let rest: N8nRest;
