@@ -3,8 +3,7 @@
  * Auto sends the uploaded photo and the first result inline, and Link says why it cannot
  * work, before any run is paid for. See binaryReferences.ts.
  */
-import { editPhoto, outputImage, PHOTO, sha256, uploadPhoto, withRoute } from './binaryReferences';
-import { startE2e } from './fixtures';
+import { editPhoto, outputImage, PHOTO, sha256, startUploadServer, uploadPhoto, withRoute } from './binaryReferences';
 import type { E2eSetup } from './fixtures';
 import type { N8nServer } from './n8n';
 
@@ -13,12 +12,7 @@ let setup: E2eSetup;
 let server: N8nServer;
 
 beforeAll(async () => {
-	setup = await startE2e([editPhoto, link], { pendingMs: 100, processingMs: 500 }, { N8N_DEFAULT_BINARY_DATA_MODE: 'default' }, { line: '1.x' });
-	for (const workflow of [editPhoto, link]) await setup.instance.publishWorkflow(workflow.id);
-	server = await setup.instance.startServer();
-	for (const workflow of [editPhoto, link]) {
-		await server.waitForWebhook((workflow.nodes[0].parameters as { path: string }).path, { method: 'POST' });
-	}
+	({ setup, server } = await startUploadServer([editPhoto, link], { env: { N8N_DEFAULT_BINARY_DATA_MODE: 'default' }, line: '1.x' }));
 }, 1_200_000);
 
 afterAll(async () => {

@@ -2,8 +2,7 @@
  * n8n 2.41.1 keeps binary data on disk, so Auto hands Runbase n8n's own signed links
  * (`/rest/binary-data/signed`), served by the running n8n: see binaryReferences.ts.
  */
-import { editPhoto, outputImage, PHOTO, sha256, uploadPhoto, withRoute } from './binaryReferences';
-import { startE2e } from './fixtures';
+import { editPhoto, outputImage, PHOTO, sha256, startUploadServer, uploadPhoto, withRoute } from './binaryReferences';
 import type { E2eSetup } from './fixtures';
 import type { N8nServer } from './n8n';
 
@@ -12,12 +11,7 @@ let setup: E2eSetup;
 let server: N8nServer;
 
 beforeAll(async () => {
-	setup = await startE2e([editPhoto, inline], { pendingMs: 100, processingMs: 500 });
-	for (const workflow of [editPhoto, inline]) await setup.instance.publishWorkflow(workflow.id);
-	server = await setup.instance.startServer();
-	for (const workflow of [editPhoto, inline]) {
-		await server.waitForWebhook((workflow.nodes[0].parameters as { path: string }).path, { method: 'POST' });
-	}
+	({ setup, server } = await startUploadServer([editPhoto, inline]));
 }, 1_200_000);
 
 afterAll(async () => {

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 
 import { binaryInput, pngFile } from '../helpers/referenceFiles';
 import type { Simulator } from '../simulator';
-import { example } from './fixtures';
-import type { Workflow } from './fixtures';
-import type { N8nServer } from './n8n';
+import { example, startE2e } from './fixtures';
+import type { E2eSetup, Workflow } from './fixtures';
+import type { N8nLine, N8nServer } from './n8n';
 
 export const editPhoto = example('edit-uploaded-photo.json');
 
@@ -50,4 +50,13 @@ export async function outputImage(sim: Simulator, runId: string | undefined): Pr
 	const url = runId ? sim.runs.get(runId)?.output?.urls[0] : undefined;
 	if (!url) throw new Error(`run ${String(runId)} has no image`);
 	return Buffer.from(await (await fetch(url)).arrayBuffer());
+}
+
+/** The simulator and a running n8n (of `line`) that answers these webhook workflows. */
+export async function startUploadServer(workflows: Workflow[], { env = {}, line }: { env?: Record<string, string>; line?: N8nLine } = {}): Promise<{ setup: E2eSetup; server: N8nServer }> {
+	const setup = await startE2e(workflows, { pendingMs: 100, processingMs: 500 }, env, { line });
+	for (const workflow of workflows) await setup.instance.publishWorkflow(workflow.id);
+	const server = await setup.instance.startServer();
+	for (const workflow of workflows) await server.waitForWebhook((workflow.nodes[0].parameters as { path: string }).path, { method: 'POST' });
+	return { setup, server };
 }
