@@ -1,26 +1,66 @@
 /**
- * A declared image type is only a claim: a body that is not a PNG, JPEG, WebP or GIF by
- * its first bytes is refused, whatever its Content-Type says, and the paid run is kept.
+ * Fault suite (issue 5), rule: a download is an image by its first bytes, not by its declared
+ * content type. An HTML page or an SVG labelled image/png is refused (once: trying again will not
+ * help) and the run is kept; a real image under the wrong image type is stored as what it is.
+ *
+ * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.
  */
-import { runWorkflow } from '../helpers/engine';
-import { FAST_POLLING } from '../helpers/fixtures';
-import { useSimulator } from '../helpers/useSimulator';
+import { all, audit, runMany, runsFor, useFaultSimulator } from '../helpers/faultChecks';
 
-const sim = useSimulator({ pendingMs: 20, processingMs: 100 }, (current) => current.configure({ downloadBody: null, imageContentType: 'image/png' }));
+const sim = useFaultSimulator();
 
-test.each([
-	['an HTML error page', '<!doctype html><html><body>Access denied</body></html>', /the file is an HTML page, not a PNG, JPEG, WebP or GIF image \(it began with <!doctype html>/],
-	['an SVG with a script', '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', /the file is SVG text, not a PNG, JPEG, WebP or GIF image/],
-])('%s sent as image/png is refused, and the run is kept', async (_, body, message) => {
-	sim.configure({ downloadBody: body, imageContentType: 'image/png' });
-	const { items } = await runWorkflow({
-		parameters: { prompt: 'A lamp', returnAs: 'binary', options: { ...FAST_POLLING, downloadTimeout: 2 } },
-		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-		continueOnFail: true,
+const HTML = '<!doctype html><html><head><title>Sign in</title></head><body>Please sign in</body></html>';
+const SVG = '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>';
+
+describe('a download is an image by its first bytes, not by its declared type', () => {
+	test.each([
+		{
+			name: 'an HTML page labelled image/png',
+			body: HTML,
+			type: 'image/png',
+			description: /^The image host sent "image\/png", but the file is an HTML page, not a PNG, JPEG, WebP or GIF image \(it began with <!doctype html><html><head><titl…\)\./,
+		},
+		{
+			name: 'SVG labelled image/png',
+			body: SVG,
+			type: 'image/png',
+			description: /^The image host sent "image\/png", but the file is SVG text, not a PNG, JPEG, WebP or GIF image \(it began with <svg xmlns="http:\/\/www\.w3\.org\/20…\)\./,
+		},
+		{
+			name: 'an HTML page labelled image/jpeg',
+			body: HTML,
+			type: 'image/jpeg',
+			description: /^The image host sent "image\/jpeg", but the file is an HTML page, not a PNG, JPEG, WebP or GIF image/,
+		},
+		{
+			name: 'SVG sent as application/octet-stream',
+			body: SVG,
+			type: 'application/octet-stream',
+			description: /^The image host sent "application\/octet-stream", but the file is SVG text, not a PNG, JPEG, WebP or GIF image/,
+		},
+	])('$name is refused once, naming what it began with; the run is kept', async ({ body, type, description }) => {
+		sim.configure({ downloadBody: body, downloadContentType: type });
+		const ran = await runMany(`false type ${type} ${body.slice(0, 4)}`, { count: 3 });
+		const { failed, errors } = await audit(ran);
+		expect(failed).toEqual(all(ran));
+		for (const [index, json] of errors) {
+			const run = runsFor(sim, ran.prompts[index])[0];
+			expect(json.error).toBe(`Run ${run.id} succeeded, but downloading its image failed`);
+			expect(json.description).toMatch(description);
+			expect(json.description).toContain(`collect them with the Get Run operation and run ID ${run.id}`);
+			expect(json).toMatchObject({ runId: run.id, status: 'succeeded', urls: run.urls });
+		}
+		// Not a transient problem: one try per image.
+		expect(sim.stats().downloads).toBe(3);
 	});
-	const run = [...sim.runs.values()][0];
-	expect(items[0].binary).toBeUndefined();
-	expect(items[0].json).toMatchObject({ runId: run.id, status: 'succeeded', urls: [expect.any(String)] });
-	expect(items[0].json.description).toMatch(message);
-	expect(sim.stats().creates).toBe(1);
+
+	test('a PNG declared as image/jpeg is stored as a PNG, named .png', async () => {
+		sim.configure({ downloadContentType: 'image/jpeg' });
+		const ran = await runMany('png declared jpeg', { count: 2 });
+		const { ok, items } = await audit(ran);
+		expect(ok).toEqual(all(ran));
+		for (const item of items) {
+			expect(item.binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png', fileName: `${String(item.json.runId)}.png` });
+		}
+	});
 });
