@@ -62,7 +62,6 @@ describe.each(['2.x', '1.x'] as const)('as n8n %s runs it', (line) => {
 	test('a rate-limited key is reported as such', async () => {
 		sim.configure({ rateLimit: { requests: 0, windowMs: 10_000 } });
 		const result = await testCredential({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl }, { line });
-		sim.configure({ rateLimit: null });
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(/^Runbase is rate limiting this key right now \(429 RATE_LIMITED\)/) });
 	});
 

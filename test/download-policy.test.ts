@@ -22,7 +22,6 @@ afterAll(async () => await sim.close());
 beforeEach(() => {
 	sim.reset();
 	sim.imageBaseUrl = apiImageBase;
-	sim.configure({ imageContentType: 'image/png', redirectDownloads: null });
 });
 
 const generate = async () =>

@@ -74,7 +74,6 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 		});
 		expect(error).toMatchObject({ message: 'Access to Runbase was refused (403 forbidden_by_proxy)', httpCode: '403' });
 		expect(error?.description).toContain('No run was started and nothing was charged.');
-		sim.configure({ forceError: null });
 	});
 
 	test('500 on create is not re-sent and says a run may have started', async () => {
@@ -109,7 +108,6 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 		expect(failed.error?.description).toContain(`collect it later with the Get Run operation and run ID ${runId}`);
 		expect(failed.error?.context?.runId).toBe(runId);
 		expect(sim.stats().creates).toBe(1);
-		sim.configure({ forceError: null });
 	});
 });
 
@@ -126,111 +124,90 @@ test('a run that ends failed reports the reason (object and string shapes) and t
 		expect(error?.context?.runId).toBe(runId);
 		sim.reset();
 	}
-	sim.configure({ failPromptsMatching: null });
 });
 
 test('a timeout reports the run id and how to collect it with Get Run', async () => {
 	sim.configure({ processingMs: 10_000 });
-	try {
-		const { error } = await runWorkflow({
-			parameters: generate({ options: { ...fast, timeout: 1 } }),
-			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-		});
-		const runId = [...sim.runs.keys()][0];
-		expect(error?.message).toBe(`Run ${runId} did not finish within 1 second`);
-		expect(error?.description).toContain(`Get Run operation and run ID ${runId}`);
-		expect(error?.context?.runId).toBe(runId);
-		expect(sim.stats().creates).toBe(1);
-	} finally {
-		sim.configure({ processingMs: 250 });
-	}
+	const { error } = await runWorkflow({
+		parameters: generate({ options: { ...fast, timeout: 1 } }),
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+	});
+	const runId = [...sim.runs.keys()][0];
+	expect(error?.message).toBe(`Run ${runId} did not finish within 1 second`);
+	expect(error?.description).toContain(`Get Run operation and run ID ${runId}`);
+	expect(error?.context?.runId).toBe(runId);
+	expect(sim.stats().creates).toBe(1);
 });
 
 test('cancelling the execution stops polling at once', async () => {
 	sim.configure({ processingMs: 30_000 });
-	try {
-		const started = Date.now();
-		const result = await runWorkflow({
-			items: [{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }],
-			parameters: generate({ prompt: '={{ $json.prompt }}', options: { firstCheck: 0.2, pollInterval: 0.2 } }),
-			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-			cancelAfterMs: 800,
-		});
-		expect(Date.now() - started).toBeLessThan(5000);
-		expect(result.items).toHaveLength(0);
-		const pollsAtCancel = sim.stats().polls;
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-		expect(sim.stats().polls).toBe(pollsAtCancel);
-	} finally {
-		sim.configure({ processingMs: 250 });
-	}
+	const started = Date.now();
+	const result = await runWorkflow({
+		items: [{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }],
+		parameters: generate({ prompt: '={{ $json.prompt }}', options: { firstCheck: 0.2, pollInterval: 0.2 } }),
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		cancelAfterMs: 800,
+	});
+	expect(Date.now() - started).toBeLessThan(5000);
+	expect(result.items).toHaveLength(0);
+	const pollsAtCancel = sim.stats().polls;
+	await new Promise((resolve) => setTimeout(resolve, 1000));
+	expect(sim.stats().polls).toBe(pollsAtCancel);
 });
 
 test('Continue On Fail: failing items give error items, the others their images', async () => {
 	sim.configure({ failPromptsMatching: /fails/ });
-	try {
-		const { items, error } = await runWorkflow({
-			items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
-			parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'binary' }),
-			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-			continueOnFail: true,
-		});
-		expect(error).toBeUndefined();
-		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
-		expect(items[0].binary?.data).toBeDefined();
-		expect(items[3].binary?.data).toBeDefined();
-		expect(items[1].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
-		expect(items[2].json).toMatchObject({
-			error: expect.stringMatching(/^Runbase could not generate the image/),
-			runId: expect.stringMatching(/^run_/),
-			status: 'failed',
-		});
-		expect(sim.createsForPrompt('')).toBe(0);
-	} finally {
-		sim.configure({ failPromptsMatching: null });
-	}
+	const { items, error } = await runWorkflow({
+		items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
+		parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'binary' }),
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		continueOnFail: true,
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
+	expect(items[0].binary?.data).toBeDefined();
+	expect(items[3].binary?.data).toBeDefined();
+	expect(items[1].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
+	expect(items[2].json).toMatchObject({
+		error: expect.stringMatching(/^Runbase could not generate the image/),
+		runId: expect.stringMatching(/^run_/),
+		status: 'failed',
+	});
+	expect(sim.createsForPrompt('')).toBe(0);
 });
 
 test('Continue (using error output): failing items go to the error output with their run, the others to the main output', async () => {
 	sim.configure({ failPromptsMatching: /fails/ });
-	try {
-		const { items, errorItems, error } = await runWorkflow({
-			items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
-			parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'urls' }),
-			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-			continueOnFail: 'errorOutput',
-		});
-		expect(error).toBeUndefined();
-		expect(items.map((item) => [item.json.prompt, item.pairedItem])).toEqual([
-			['good one', { item: 0 }],
-			['good two', { item: 3 }],
-		]);
-		// n8n merges the input item's JSON into an error-output item; the node's part is error and details.
-		expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
-		expect(errorItems[0].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
-		const failedRun = [...sim.runs.values()].find((run) => run.input.prompt === 'this fails')!;
-		expect(errorItems[1].json).toMatchObject({
-			prompt: 'this fails',
-			error: expect.stringMatching(/^Runbase could not generate the image/),
-			details: { runId: failedRun.id, status: 'failed', description: expect.stringContaining('refunds failed runs') },
-		});
-	} finally {
-		sim.configure({ failPromptsMatching: null });
-	}
+	const { items, errorItems, error } = await runWorkflow({
+		items: [{ prompt: 'good one' }, { prompt: '' }, { prompt: 'this fails' }, { prompt: 'good two' }],
+		parameters: generate({ prompt: '={{ $json.prompt }}', returnAs: 'urls' }),
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+		continueOnFail: 'errorOutput',
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => [item.json.prompt, item.pairedItem])).toEqual([
+		['good one', { item: 0 }],
+		['good two', { item: 3 }],
+	]);
+	// n8n merges the input item's JSON into an error-output item; the node's part is error and details.
+	expect(errorItems.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+	expect(errorItems[0].json).toMatchObject({ error: 'The prompt is empty [item 1]' });
+	const failedRun = [...sim.runs.values()].find((run) => run.input.prompt === 'this fails')!;
+	expect(errorItems[1].json).toMatchObject({
+		prompt: 'this fails',
+		error: expect.stringMatching(/^Runbase could not generate the image/),
+		details: { runId: failedRun.id, status: 'failed', description: expect.stringContaining('refunds failed runs') },
+	});
 });
 
 test('without Continue On Fail, a failing item stops the execution and names runs that finished', async () => {
 	sim.configure({ failPromptsMatching: /fails/ });
-	try {
-		const { error } = await runWorkflow({
-			items: [{ prompt: 'good one' }, { prompt: 'this fails' }],
-			parameters: generate({ prompt: '={{ $json.prompt }}' }),
-			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
-		});
-		expect(error?.message).toMatch(/^Runbase could not generate the image/);
-		const goodRun = [...sim.runs.values()].find((run) => run.input.prompt === 'good one');
-		expect(error?.description).toContain(goodRun?.id);
-	} finally {
-		sim.configure({ failPromptsMatching: null });
-	}
+	const { error } = await runWorkflow({
+		items: [{ prompt: 'good one' }, { prompt: 'this fails' }],
+		parameters: generate({ prompt: '={{ $json.prompt }}' }),
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+	});
+	expect(error?.message).toMatch(/^Runbase could not generate the image/);
+	const goodRun = [...sim.runs.values()].find((run) => run.input.prompt === 'good one');
+	expect(error?.description).toContain(goodRun?.id);
 });

@@ -68,36 +68,28 @@ test('URL mode returns the URLs and downloads nothing', async () => {
 
 test('several images of one run get data, data_1, ... and predictable file names', async () => {
 	sim.configure({ imagesPerRun: 3 });
-	try {
-		const { items } = await runWorkflow({
-			parameters: {
-				operation: 'generate',
-				prompt: 'Three lamps',
-				options: { ...fast, binaryPropertyName: 'image' },
-			},
-			credentials: credentials(),
-		});
-		const runId = items[0].json.runId as string;
-		expect(Object.keys(items[0].binary ?? {})).toEqual(['image', 'image_1', 'image_2']);
-		expect(items[0].binary?.image_2.fileName).toBe(`${runId}_2.png`);
-	} finally {
-		sim.configure({ imagesPerRun: 1 });
-	}
+	const { items } = await runWorkflow({
+		parameters: {
+			operation: 'generate',
+			prompt: 'Three lamps',
+			options: { ...fast, binaryPropertyName: 'image' },
+		},
+		credentials: credentials(),
+	});
+	const runId = items[0].json.runId as string;
+	expect(Object.keys(items[0].binary ?? {})).toEqual(['image', 'image_1', 'image_2']);
+	expect(items[0].binary?.image_2.fileName).toBe(`${runId}_2.png`);
 });
 
 test('an image sent with another content type is stored as what its bytes are', async () => {
 	sim.configure({ imageContentType: 'image/jpeg' });
-	try {
-		const { items } = await runWorkflow({
-			parameters: { operation: 'generate', prompt: 'A lamp', options: fast },
-			credentials: credentials(),
-		});
-		// The simulator labels its PNG bytes image/jpeg: the first bytes decide, not the label.
-		expect(items[0].binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
-		expect(items[0].binary?.data.fileName).toMatch(/\.png$/);
-	} finally {
-		sim.configure({ imageContentType: 'image/png' });
-	}
+	const { items } = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'A lamp', options: fast },
+		credentials: credentials(),
+	});
+	// The simulator labels its PNG bytes image/jpeg: the first bytes decide, not the label.
+	expect(items[0].binary?.data).toMatchObject({ mimeType: 'image/png', fileExtension: 'png' });
+	expect(items[0].binary?.data.fileName).toMatch(/\.png$/);
 });
 
 test('reference images from the list, an array expression and a text expression reach the API', async () => {
@@ -164,21 +156,17 @@ test('Wait for Completion off returns the run ID at once, and Get Run collects i
 
 test('Get Run without waiting reports the current status', async () => {
 	sim.configure({ processingMs: 5000 });
-	try {
-		const started = await runWorkflow({
-			parameters: { operation: 'generate', prompt: 'Slow', options: { ...fast, waitForCompletion: false } },
-			credentials: credentials(),
-		});
-		const runId = started.items[0].json.runId as string;
-		const { items } = await runWorkflow({
-			parameters: { operation: 'getRun', runId, options: { waitForCompletion: false } },
-			credentials: credentials(),
-		});
-		expect(items[0].json).toMatchObject({ runId, status: expect.stringMatching(/pending|processing/) });
-		expect(items[0].json.urls).toBeUndefined();
-	} finally {
-		sim.configure({ processingMs: 250 });
-	}
+	const started = await runWorkflow({
+		parameters: { operation: 'generate', prompt: 'Slow', options: { ...fast, waitForCompletion: false } },
+		credentials: credentials(),
+	});
+	const runId = started.items[0].json.runId as string;
+	const { items } = await runWorkflow({
+		parameters: { operation: 'getRun', runId, options: { waitForCompletion: false } },
+		credentials: credentials(),
+	});
+	expect(items[0].json).toMatchObject({ runId, status: expect.stringMatching(/pending|processing/) });
+	expect(items[0].json.urls).toBeUndefined();
 });
 
 test('Get Run of an unknown run says so', async () => {

@@ -57,18 +57,14 @@ describe('a valid request for each model, and the output names model and resolut
 
 	test('several images of one run: each one measured in images', async () => {
 		sim.configure({ imagesPerRun: 2 });
-		try {
-			const { items } = await runWorkflow({ parameters: generate({ model: 'google/nano-banana-2', aspectRatio: '4:1' }), credentials: credentials() });
-			const { width, height } = imageSize('google/nano-banana-2', { aspect_ratio: '4:1', resolution: '1K' });
-			const images = items[0].json.images as IDataObject[];
-			expect(images.map((image) => image.binaryProperty)).toEqual(['data', 'data_1']);
-			expect(images).toEqual([
-				expect.objectContaining({ mimeType: 'image/png', width, height, bytes: (await binaryBuffer(items[0])).length }),
-				expect.objectContaining({ width, height, bytes: (await binaryBuffer(items[0], 'data_1')).length }),
-			]);
-		} finally {
-			sim.configure({ imagesPerRun: 1 });
-		}
+		const { items } = await runWorkflow({ parameters: generate({ model: 'google/nano-banana-2', aspectRatio: '4:1' }), credentials: credentials() });
+		const { width, height } = imageSize('google/nano-banana-2', { aspect_ratio: '4:1', resolution: '1K' });
+		const images = items[0].json.images as IDataObject[];
+		expect(images.map((image) => image.binaryProperty)).toEqual(['data', 'data_1']);
+		expect(images).toEqual([
+			expect.objectContaining({ mimeType: 'image/png', width, height, bytes: (await binaryBuffer(items[0])).length }),
+			expect.objectContaining({ width, height, bytes: (await binaryBuffer(items[0], 'data_1')).length }),
+		]);
 	});
 });
 
@@ -215,34 +211,32 @@ describe('Get Run reads runs of any model', () => {
 });
 
 describe('learned timings are kept per model and resolution', () => {
-	/** Milliseconds from a run's create to its first status check. */
-	const firstCheckDelays = () => {
-		const creates = new Map(sim.requests.filter((request) => request.kind === 'create').map((request) => [request.runId, request.at]));
+	/** Milliseconds from a run's create to its first status check, for the requests from `from` on. */
+	const firstCheckDelays = (from: number) => {
+		const requests = sim.requests.slice(from);
+		const creates = new Map(requests.filter((request) => request.kind === 'create').map((request) => [request.runId, request.at]));
 		const first = new Map<string, number>();
-		for (const request of sim.requests) if (request.kind === 'poll' && request.runId && !first.has(request.runId)) first.set(request.runId, request.at);
+		for (const request of requests) if (request.kind === 'poll' && request.runId && !first.has(request.runId)) first.set(request.runId, request.at);
 		return [...first].map(([runId, at]) => at - (creates.get(runId) ?? at));
 	};
+	// No reset() between runs: it would also undo the test's configure().
 	const run = async (model: string, resolution: string, shareProcessState = true) => {
-		sim.reset();
+		const from = sim.requests.length;
 		const { error } = await runWorkflow({
 			parameters: generate({ model, resolution, returnAs: 'urls' }, { firstCheck: 0.3 }),
 			credentials: credentials(),
 			shareProcessState,
 		});
 		expect(error).toBeUndefined();
-		return firstCheckDelays()[0];
+		return firstCheckDelays(from)[0];
 	};
 
 	test('a slow Nano Banana 2 4K run teaches nothing about Nano Banana, nor about Nano Banana 2 at 2K', async () => {
 		sim.configure({ processingMs: 600 });
-		try {
-			// Nano Banana 2 at 4K takes 50 + 600 x 1.5 x 2 = 1850 ms in the simulator; Nano Banana 650 ms.
-			await run('google/nano-banana-2', '4K', false);
-			expect(await run('google/nano-banana', '1K')).toBeLessThan(1000);
-			expect(await run('google/nano-banana-2', '2K')).toBeLessThan(1000);
-			expect(await run('google/nano-banana-2', '4K')).toBeGreaterThan(1700);
-		} finally {
-			sim.configure({ processingMs: 150 });
-		}
+		// Nano Banana 2 at 4K takes 50 + 600 x 1.5 x 2 = 1850 ms in the simulator; Nano Banana 650 ms.
+		await run('google/nano-banana-2', '4K', false);
+		expect(await run('google/nano-banana', '1K')).toBeLessThan(1000);
+		expect(await run('google/nano-banana-2', '2K')).toBeLessThan(1000);
+		expect(await run('google/nano-banana-2', '4K')).toBeGreaterThan(1700);
 	});
 });

@@ -13,9 +13,7 @@ import { useSimulator } from './helpers/useSimulator';
 const { Container } = require(require.resolve('@n8n/di', { paths: [require.resolve('n8n-core')] })) as typeof import('@n8n/di');
 const { BinaryDataService } = require('n8n-core') as typeof import('n8n-core');
 
-const sim = useSimulator({ pendingMs: 20, processingMs: 150 }, (current) =>
-	current.configure({ contractBreak: null, forceError: null, failPromptsMatching: null, imageContentType: 'image/png', processingMs: 150 }),
-);
+const sim = useSimulator({ pendingMs: 20, processingMs: 150 });
 
 const generate = async (options: Record<string, unknown> = {}, returnAs = 'binary') =>
 	await runWorkflow({
@@ -40,7 +38,7 @@ const sites: Site[] = [
 ];
 
 test.each(sites)('%s', async (_, setup, options, expected) => {
-	sim.configure({ burst429: null, ...setup });
+	sim.configure(setup);
 	const { items, error } = await generate(options);
 	expect(error).toBeUndefined();
 	const [run] = [...sim.runs.values()];

@@ -15,26 +15,22 @@ beforeEach(() => sim.reset());
 test('items run concurrently and the output keeps the input order and pairing', async () => {
 	// Later items finish first: item 0 takes longest.
 	sim.configure({ timing: (run) => ({ pendingMs: 20, processingMs: 900 - Number(run.input.prompt.split(' ')[1]) * 100 }) });
-	try {
-		const { items, error } = await runWorkflow({
-			items: prompts(8),
-			parameters: {
-				operation: 'generate',
-				prompt: '={{ $json.prompt }}',
-				returnAs: 'urls',
-				options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 8, requestsPerWindow: 1000 },
-			},
-			credentials: credentials(),
-		});
-		expect(error).toBeUndefined();
-		expect(items.map((item) => item.json.prompt)).toEqual(prompts(8).map((item) => item.prompt));
-		expect(items.map((item) => item.pairedItem)).toEqual(prompts(8).map((_, item) => ({ item })));
-		// All runs were started before the first status check: the items ran side by side.
-		const kinds = sim.requests.filter((request) => request.host === 'api').map((request) => request.kind);
-		expect(kinds.slice(0, 8)).toEqual(Array(8).fill('create'));
-	} finally {
-		sim.configure({ timing: null });
-	}
+	const { items, error } = await runWorkflow({
+		items: prompts(8),
+		parameters: {
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			returnAs: 'urls',
+			options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 8, requestsPerWindow: 1000 },
+		},
+		credentials: credentials(),
+	});
+	expect(error).toBeUndefined();
+	expect(items.map((item) => item.json.prompt)).toEqual(prompts(8).map((item) => item.prompt));
+	expect(items.map((item) => item.pairedItem)).toEqual(prompts(8).map((_, item) => ({ item })));
+	// All runs were started before the first status check: the items ran side by side.
+	const kinds = sim.requests.filter((request) => request.host === 'api').map((request) => request.kind);
+	expect(kinds.slice(0, 8)).toEqual(Array(8).fill('create'));
 });
 
 test('Concurrency 1 restores one item after another', async () => {
@@ -56,24 +52,20 @@ test('Concurrency 1 restores one item after another', async () => {
 
 test('many items under the documented rate limit never see a 429', async () => {
 	sim.configure({ pendingMs: 20, processingMs: 300, rateLimit: { requests: 20, windowMs: 10_000, retryAfter: true } });
-	try {
-		const { items, error } = await runWorkflow({
-			items: prompts(14),
-			parameters: {
-				operation: 'generate',
-				prompt: '={{ $json.prompt }}',
-				returnAs: 'urls',
-				options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 14 },
-			},
-			credentials: credentials(),
-		});
-		expect(error).toBeUndefined();
-		expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
-		expect(sim.stats().rateLimited).toBe(0);
-		expect(sim.stats().runsCreated).toBe(14);
-	} finally {
-		sim.configure({ rateLimit: null });
-	}
+	const { items, error } = await runWorkflow({
+		items: prompts(14),
+		parameters: {
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			returnAs: 'urls',
+			options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 14 },
+		},
+		credentials: credentials(),
+	});
+	expect(error).toBeUndefined();
+	expect(items.every((item) => item.json.status === 'succeeded')).toBe(true);
+	expect(sim.stats().rateLimited).toBe(0);
+	expect(sim.stats().runsCreated).toBe(14);
 });
 
 test('after a 429 every item backs off together, honouring Retry-After', async () => {

@@ -78,8 +78,8 @@ describe('faults that never clear: a clear error in time, no hang', () => {
 
 	test('runs that fail with the simulator default error in both shapes', async () => {
 		for (const failErrorShape of ['string', 'object'] as const) {
-			sim.configure({ failPromptsMatching: /#[02]:/, failErrorShape });
 			sim.reset();
+			sim.configure({ failPromptsMatching: /#[02]:/, failErrorShape });
 			const ran = await runMany(`default failure ${failErrorShape}`, { count: 4 });
 			const { ok, errors } = await audit(ran);
 			expect(ok).toEqual([1, 3]);

@@ -10,12 +10,11 @@
  *    other headers, paths or bodies, not on image downloads (also when the image
  *    host is the API host), not in output items, errors or the execution data.
  *
- * A test file calls `useFaultSimulator()` once: one simulator for the file, restored to
- * SIM_DEFAULTS and reset before each test; `runMany` runs against it unless told `on`.
+ * A test file calls `useFaultSimulator()` once: one simulator for the file, started with
+ * SIM_DEFAULTS and reset to them before each test; `runMany` runs against it unless told `on`.
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { DEFAULTS } from '../simulator';
 import type { RecordedRequest, SimRun, Simulator, SimulatorOptions } from '../simulator';
 import type { WorkflowResult } from './engine';
 import { binaryBuffer, runWorkflow } from './engine';
@@ -24,8 +23,8 @@ import { useSimulator } from './useSimulator';
 
 export const KEY = 'sk-live-5f2c9a7e1b3d4c6e8a0f2b4d6c8e0a1f';
 
-/** Every persistent option back to what these tests assume; one-shot switches are cleared by reset(). */
-export const SIM_DEFAULTS: SimulatorOptions = { ...DEFAULTS, apiKeys: [KEY], pendingMs: 50, processingMs: 200 };
+/** What these tests assume; reset() puts every option back to these (the rest to the simulator's defaults) and clears one-shot switches. */
+export const SIM_DEFAULTS: SimulatorOptions = { apiKeys: [KEY], pendingMs: 50, processingMs: 200 };
 
 /** Fast timings; the node's own request budget is lifted so only the simulator's faults shape the run. */
 export const FAST: INodeParameters = FAST_FAULT_OPTIONS;
@@ -38,11 +37,11 @@ function current(): Simulator {
 }
 
 /**
- * Starts one simulator for the calling test file (beforeAll), restores SIM_DEFAULTS and resets it
- * before each test, closes it after all. Returns a handle that always points at that simulator.
+ * Starts one simulator for the calling test file (beforeAll) with SIM_DEFAULTS, resets it (options
+ * included) before each test, closes it after all. Returns a handle that always points at that simulator.
  */
 export function useFaultSimulator(): Simulator {
-	shared = useSimulator(SIM_DEFAULTS, (sim) => sim.configure(SIM_DEFAULTS));
+	shared = useSimulator(SIM_DEFAULTS);
 	return shared;
 }
 

@@ -1,12 +1,15 @@
-/** One simulator per test file: started before the tests, reset before each, closed after them. */
+/**
+ * One simulator per test file: started before the tests, reset before each (which also puts its
+ * options back to `options`, undoing what a test configured), closed after them.
+ */
 import { startSimulator } from '../simulator';
 import type { Simulator, SimulatorOptions } from '../simulator';
 
 /**
  * Returns a handle that always points at this file's simulator, so tests can use it
- * like the simulator itself. `beforeEachTest` runs before each reset (to restore options).
+ * like the simulator itself.
  */
-export function useSimulator(options: SimulatorOptions, beforeEachTest?: (sim: Simulator) => void): Simulator {
+export function useSimulator(options: SimulatorOptions): Simulator {
 	let sim: Simulator | undefined;
 	const current = () => {
 		if (!sim) throw new Error('the simulator is not started yet: use it inside a test or hook');
@@ -17,7 +20,6 @@ export function useSimulator(options: SimulatorOptions, beforeEachTest?: (sim: S
 	});
 	afterAll(async () => await sim?.close());
 	beforeEach(() => {
-		beforeEachTest?.(current());
 		current().reset();
 	});
 	return new Proxy({} as Simulator, {

@@ -5,9 +5,8 @@
  */
 import { runWorkflow } from '../helpers/engine';
 import { useSimulator } from '../helpers/useSimulator';
-import { DEFAULTS } from '../simulator';
 
-const sim = useSimulator({ pendingMs: 20, processingMs: 200 }, (current) => current.configure({ createStatus: DEFAULTS.createStatus }));
+const sim = useSimulator({ pendingMs: 20, processingMs: 200 });
 
 const prompts = ['Prompt 0', 'Prompt 1', 'Prompt 2'];
 const retry = async () =>

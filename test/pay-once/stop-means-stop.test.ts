@@ -53,6 +53,5 @@ test('a cancelled execution logs every run it started, for the user to collect',
 		expect(logged).toContain('collect them with the Get Run operation');
 	} finally {
 		warn.mockRestore();
-		sim.configure({ timing: null });
 	}
 });

@@ -100,5 +100,4 @@ test('an execution that stops names every run it started, also those still pendi
 	// Item 2's run may or may not have been seen finished when item 0 stopped the execution: named either way.
 	expect(result.error?.description).toContain(`${byPrompt.get('Prompt 2')} (item 2, `);
 	expectNoRunLost(sim, [result]);
-	sim.configure({ timing: null });
 });

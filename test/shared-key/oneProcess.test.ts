@@ -30,7 +30,6 @@ test.each([
 }, 180_000);
 
 test('a start turned away with 429 without Retry-After keeps its place ahead of status checks that fell due during the pause', async () => {
-	sim.configure({ rateLimit: null });
 	const credentials = { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl };
 	// Execution A starts two runs and checks them first at 1.5 s.
 	const first = runWorkflow({

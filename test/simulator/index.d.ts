@@ -71,6 +71,10 @@ export interface RateLimitOptions {
 	countRejected?: boolean;
 }
 
+/**
+ * Options of startSimulator() and configure(). "Persistent" ones stay as set until configure() changes
+ * them or reset() puts them back to what startSimulator() got; one-shot fault switches count down.
+ */
 export interface SimulatorOptions {
 	/** Valid keys for `Authorization: Bearer <key>`. Default ['sk-test']. */
 	apiKeys?: string[];
@@ -106,7 +110,7 @@ export interface SimulatorOptions {
 	imageMode?: 'small' | 'realistic';
 	/** Content-Type of downloads. Default 'image/png'. */
 	imageContentType?: string | ((file: { runId: string; index: number; run: SimRun }) => string);
-	/** Serve files from a second server (start-time only). Default false. */
+	/** Serve files from a second server (start-time only: configure() throws on a change, reset() keeps it). Default false. */
 	separateImageHost?: boolean;
 	/** Per-key sliding window over creates and polls. Default null (off). */
 	rateLimit?: RateLimitOptions | null;
@@ -124,7 +128,7 @@ export interface SimulatorOptions {
 	 *   unfetched, as before.
 	 * - 'strict': the same, and any other host counts as unreachable (400 invalid_input, no network attempt).
 	 * - 'off': nothing is fetched, decoded, checked or recorded.
-	 * Persistent: reset() keeps it; configure(DEFAULTS) restores it.
+	 * Persistent: reset() puts it back to the start value.
 	 */
 	fetchReferences?: FetchReferencesMode;
 	/** false: a data: URI in image_urls is 400 invalid_input "data: URIs are not accepted; pass a public URL". Default true. Persistent. */
@@ -137,7 +141,7 @@ export interface SimulatorOptions {
 	 */
 	maxBodyBytes?: number | null;
 
-	// Fault switches. One-shot ones count down and are cleared by reset().
+	// Fault switches. One-shot ones count down and are cleared by reset(), also when given to startSimulator().
 	pollFaults?: { rate: number; statuses?: number[] } | null;
 	burst429?: {
 		count?: number;
@@ -159,7 +163,7 @@ export interface SimulatorOptions {
 	stall?: { count?: number; on?: FaultTarget | 'download'; ms?: number } | null;
 	malformedJson?: { count?: number; on?: 'create' | 'poll' | 'any'; kind?: 'truncated' | 'garbage' } | null;
 	unknownStatus?: { count?: number; word?: string } | null;
-	/** Persistent until set to null. */
+	/** Persistent until set to null or reset(). */
 	contractBreak?: {
 		on?: FaultTarget;
 		kind: 'missing_id' | 'missing_status' | 'urls_empty' | 'urls_not_array' | 'error_body_200' | 'html_200';
@@ -287,13 +291,20 @@ export interface Simulator {
 	readonly options: Readonly<Required<SimulatorOptions>>;
 	stats(): SimulatorStats;
 	createsForPrompt(prompt: string): number;
+	/** Changes options (shallow merge); they stay until changed again or reset(). */
 	configure(options: SimulatorOptions): Simulator;
+	/**
+	 * Back to how the simulator started: clears requests, runs, references, the rate-limit window and
+	 * every fault (one-shot switches are not re-armed, even those given to startSimulator()), re-seeds,
+	 * and puts every option back to what startSimulator() got (the defaults for the rest), undoing
+	 * configure(). separateImageHost never changes; imageBaseUrl, a field, is not an option: it stays.
+	 */
 	reset(): Simulator;
 	close(): Promise<void>;
 }
 
 export function startSimulator(options?: SimulatorOptions): Promise<Simulator>;
-/** Every option's default (used by tests that restore a shared simulator between cases). */
+/** Every option's default (reset() uses them for the options startSimulator() did not get). */
 export const DEFAULTS: Readonly<SimulatorOptions>;
 /** The models the simulator knows and what each accepts. */
 export const MODELS: Readonly<Record<ModelId, ModelSpec>>;

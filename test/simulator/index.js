@@ -110,6 +110,8 @@ class Simulator {
 		this.servers = [];
 		this.closed = false;
 		this._apply(options);
+		// What reset() returns to: the options the simulator was started with.
+		this.startOptions = { ...options };
 	}
 
 	async _start() {
@@ -135,16 +137,22 @@ class Simulator {
 		return this;
 	}
 
+	/**
+	 * Clears the records, the rate-limit window and every fault, and puts the options back to what
+	 * startSimulator() got (defaults for the rest); one-shot faults are not re-armed, even those
+	 * given at start. separateImageHost cannot change, so it stays as it started.
+	 */
 	reset() {
 		this.requests.length = 0;
 		this.runs.clear();
 		this.references.length = 0;
 		this.limiter.reset();
+		Object.assign(this.options, DEFAULTS);
+		for (const name of Object.keys(this.userOptions)) delete this.userOptions[name];
+		const persistent = { ...this.startOptions };
+		for (const name of ONE_SHOT) delete persistent[name];
+		this._set(persistent);
 		this.faults.reset(this.options.seed);
-		for (const name of ONE_SHOT) {
-			this.options[name] = null;
-			delete this.userOptions[name];
-		}
 		return this;
 	}
 
@@ -204,14 +212,19 @@ class Simulator {
 		if ('fetchReferences' in partial && !FETCH_REFERENCE_MODES.includes(partial.fetchReferences)) {
 			throw new Error(`Runbase simulator: fetchReferences must be one of ${FETCH_REFERENCE_MODES.join(', ')}`);
 		}
+		this._set(partial);
+		if ('seed' in partial) this.faults.reseed(this.options.seed);
+		this.faults.arm(partial);
+	}
+
+	/** Sets options that _apply() checked (no fault is armed or reseeded here). */
+	_set(partial) {
 		Object.assign(this.userOptions, partial);
 		Object.assign(this.options, partial);
 		if ('processingFactors' in partial) {
 			// Missing entries keep their defaults; null turns every factor off.
 			this.options.processingFactors = partial.processingFactors === null ? {} : { ...DEFAULT_PROCESSING_FACTORS, ...partial.processingFactors };
 		}
-		if ('seed' in partial) this.faults.reseed(this.options.seed);
-		this.faults.arm(partial);
 	}
 
 	/** processingFactors: the model's factor times the resolution's (a model without resolutions counts as 1K). */
