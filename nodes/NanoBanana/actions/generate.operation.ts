@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOpti
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { NanoBananaInput, RunbaseRun, RunSettings } from '../helpers/interfaces';
-import type { RequestEcho } from '../helpers/runOutput';
+import type { AskedFor } from '../helpers/runOutput';
 import type { ModelSpec, Resolution } from '../helpers/models';
 import { ALL_ASPECT_RATIOS, DEFAULT_MODEL_ID, expectedSeconds, MODELS, RESOLUTIONS } from '../helpers/models';
 import { checkBinaryRouteChoice, parseBinaryFieldNames } from '../helpers/binaryReferences';
@@ -15,10 +15,10 @@ import type { ItemJob } from '../lifecycle/itemJob';
 import { fingerprintOf } from '../lifecycle/runLedger';
 import { startOnce } from '../lifecycle/startOnce';
 import { waitForRun } from '../lifecycle/waitForRun';
-import type { Operation, PrepareContext } from './operation';
+import type { Operation, PrepareContext } from '../lifecycle/operation';
 import type { BinaryReference } from './referenceBinaries';
 import { readBinaryReferences, referenceAddress } from './referenceBinaries';
-import { readRunSettings } from './readSettings';
+import { readRunSettings } from '../helpers/readSettings';
 
 /** Names in the editor, with Runbase's documented size at 1K where it gives one (2K and 4K are larger). */
 const ASPECT_RATIO_NAMES: Record<string, [name: string, sizeAt1K?: string]> = {
@@ -194,7 +194,7 @@ export const generate: Operation<GenerateRequest> = {
 		const { itemIndex } = job;
 		const references = [...binaries.map((binary) => binary.identity), ...urls];
 		const fingerprint = fingerprintOf({ model: model.id, input, references });
-		const echo = {
+		const askedFor = {
 			model: model.id,
 			resolution,
 			prompt: input.prompt,
@@ -210,17 +210,16 @@ export const generate: Operation<GenerateRequest> = {
 				return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
 			},
 		});
-		const item = await waitAndDeliver(job, created, reused, echo, estimatorFor(estimatorKey(model.id, resolution)), firstCheckMs);
+		const item = await waitAndDeliver(job, created, reused, askedFor, estimatorFor(estimatorKey(model.id, resolution)), firstCheckMs);
 		if (deduplicated) item.json.reused = true;
 		return item;
 	},
 };
 
-async function waitAndDeliver(job: ItemJob, created: RunbaseRun, reused: boolean, echo: RequestEcho, estimator: CompletionEstimator, firstCheckMs: number) {
-	if (!job.settings.waitForCompletion) return await deliver(job, created, echo);
+async function waitAndDeliver(job: ItemJob, created: RunbaseRun, reused: boolean, askedFor: AskedFor, estimator: CompletionEstimator, firstCheckMs: number) {
+	if (!job.settings.waitForCompletion) return await deliver(job, created, askedFor);
 	const createdAt = Date.now();
-	const firstCheckAt = reused ? createdAt : createdAt + estimator.expectedMs(firstCheckMs, job.client.hasRoomToSpare());
-	const run = await waitForRun(job, created.id, firstCheckAt);
+	const run = await waitForRun(job, created.id, (tight) => (reused ? 0 : estimator.expectedMs(firstCheckMs, tight)));
 	if (!reused) estimator.record(run, Date.now() - createdAt);
-	return await deliver(job, { ...created, ...run }, echo, Date.now() - job.startedAt);
+	return await deliver(job, { ...created, ...run }, askedFor, Date.now() - job.startedAt);
 }

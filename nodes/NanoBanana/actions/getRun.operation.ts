@@ -6,8 +6,8 @@ import { runFailedError } from '../helpers/runErrors';
 import { checkRunId } from '../helpers/validation';
 import { deliver } from '../lifecycle/deliver';
 import { isFinished, waitForRun } from '../lifecycle/waitForRun';
-import type { Operation } from './operation';
-import { readRunSettings } from './readSettings';
+import type { Operation } from '../lifecycle/operation';
+import { readRunSettings } from '../helpers/readSettings';
 
 const properties: INodeProperties[] = [
 	{
@@ -45,9 +45,9 @@ export const getRun: Operation<GetRunRequest> = {
 			timeoutMs: settings.requestTimeoutMs,
 			priority: job.startedAt,
 		});
-		let run = first.run ?? (await waitForRun(job, runId, Date.now()));
+		let run = first.run ?? (await waitForRun(job, runId, () => 0));
 		if (settings.waitForCompletion) {
-			if (!isFinished(run)) run = await waitForRun(job, runId, Date.now() + settings.pollIntervalMs);
+			if (!isFinished(run)) run = await waitForRun(job, runId, () => settings.pollIntervalMs);
 			if (run.status === 'failed') throw runFailedError(job.ctx.getNode(), run, itemIndex);
 		}
 		return await deliver(job, run, {});

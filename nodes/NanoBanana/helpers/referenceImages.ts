@@ -4,6 +4,7 @@ import { isRestrictedHost } from './addressPolicy';
 import type { ModelSpec } from './models';
 import { MODELS } from './models';
 import { describeType, invalid, MAX_REFERENCE_URL_CHARACTERS } from './validation';
+import { isWebAddress } from './webAddress';
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return !!value && typeof value === 'object' && !Array.isArray(value);
@@ -89,7 +90,7 @@ function checkWebAddress(node: INode, itemIndex: number, url: string, index: num
 		throw invalid(node, itemIndex, `${which} is not a web address: "${url.slice(0, 80)}"`, 'Use a public http:// or https:// URL of an image, for example https://example.com/photo.png.');
 	}
 	const publicUrl = 'Runbase downloads reference images itself, so they must be public http:// or https:// URLs reachable from the internet.';
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+	if (!isWebAddress(parsed)) {
 		throw invalid(node, itemIndex, `${which} uses "${parsed.protocol}", but only http and https URLs work`, `Use a public http:// or https:// URL of an image. ${publicUrl}`);
 	}
 	if (url.length > MAX_REFERENCE_URL_CHARACTERS) {

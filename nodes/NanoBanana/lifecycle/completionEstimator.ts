@@ -6,6 +6,11 @@ const MAX_SAMPLES = 50;
 const EAGER_QUANTILE = 0.5;
 const PATIENT_QUANTILE = 0.8;
 const MARGIN_MS = 150;
+/**
+ * Until this many runs have finished, the prior fills the missing samples: one
+ * fast or slow run in a fresh process must not move every next first check.
+ */
+const PRIOR_WEIGHT = 5;
 
 /**
  * Learns how long runs of one model take, so each new run is first checked when
@@ -17,7 +22,8 @@ export class CompletionEstimator {
 	/** Expected time from creation to a finished run, in milliseconds; `priorMs` until a run has finished. */
 	expectedMs(priorMs: number, eager = false): number {
 		if (this.durationsMs.length === 0) return priorMs;
-		const sorted = [...this.durationsMs].sort((a, b) => a - b);
+		const priorFill = new Array<number>(Math.max(0, PRIOR_WEIGHT - this.durationsMs.length)).fill(priorMs);
+		const sorted = [...this.durationsMs, ...priorFill].sort((a, b) => a - b);
 		const quantile = eager ? EAGER_QUANTILE : PATIENT_QUANTILE;
 		const index = Math.min(sorted.length - 1, Math.floor(sorted.length * quantile));
 		return sorted[index] + MARGIN_MS;

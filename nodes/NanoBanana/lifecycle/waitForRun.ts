@@ -14,9 +14,7 @@ const TIGHT_POLL_MS = 400;
 const STEADY_CHECKS = 3;
 /**
  * With budget to spare, five tight checks (2 s) before slowing down: they cover
- * the later half of usual runs (5 to 9 s, first check near 7 s). Slowing after
- * three left a gap before 9 s: computed for such runs (test/bench/loneSchedule.ts),
- * 40% of lone images reached the node within 0.4 s of being ready, now 55%.
+ * the later half of usual runs (5 to 9 s, first check near 7 s).
  */
 const TIGHT_CHECKS = 5;
 /** The last check goes out this long before the item's Timeout, so that it is still sent and answered. */
@@ -28,20 +26,37 @@ export function isFinished(run: RunbaseRun): boolean {
 
 /**
  * The next check after `misses` checks found the run unfinished: tight at first
- * (tighter while the key's budget has room to spare), slower for long runs.
+ * (tighter for a run with budget to spare), slower for long runs.
  */
-export function nextCheckDelayMs(misses: number, pollIntervalMs: number, roomToSpare = false): number {
-	const base = roomToSpare ? Math.min(pollIntervalMs, TIGHT_POLL_MS) : pollIntervalMs;
-	const growth = Math.max(0, misses - (roomToSpare ? TIGHT_CHECKS : STEADY_CHECKS));
+export function nextCheckDelayMs(misses: number, pollIntervalMs: number, tight = false): number {
+	const base = tight ? Math.min(pollIntervalMs, TIGHT_POLL_MS) : pollIntervalMs;
+	const growth = Math.max(0, misses - (tight ? TIGHT_CHECKS : STEADY_CHECKS));
 	return Math.min(Math.max(base, SLOWEST_POLL_MS), base * 1.5 ** growth);
 }
 
 /**
  * Polls a run until it succeeds, fails or the item's deadline passes. The caller
- * picks the first check (when the run is likely done); the request budget orders
- * checks of many runs by how overdue they are.
+ * picks when the first check comes (when the run is likely done), given whether
+ * the run gets tight checks; the request budget orders checks of many runs by
+ * how overdue they are.
+ *
+ * Tight or not is decided once per run, when it starts to be waited for: tight
+ * when its tight checks, and those of every other run waited for on the key, fit
+ * in the key's window as it is. A lone run so gets the same schedule whatever the
+ * key's requests were before, and a schedule never turns slow halfway.
  */
-export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: number): Promise<RunbaseRun> {
+export async function waitForRun(job: ItemJob, runId: string, firstCheckAfterMs: (tight: boolean) => number): Promise<RunbaseRun> {
+	const { client } = job;
+	const stopWatching = client.watchRun();
+	try {
+		const tight = client.hasRoomForChecks(1 + TIGHT_CHECKS);
+		return await checkUntilFinished(job, runId, Date.now() + firstCheckAfterMs(tight), tight);
+	} finally {
+		stopWatching();
+	}
+}
+
+async function checkUntilFinished(job: ItemJob, runId: string, firstCheckAt: number, tight: boolean): Promise<RunbaseRun> {
 	const { ctx, client, settings, deadline, itemIndex, signal } = job;
 	const lastCheckAt = deadline - LAST_CHECK_LEAD_MS;
 	let due = firstCheckAt;
@@ -62,7 +77,7 @@ export async function waitForRun(job: ItemJob, runId: string, firstCheckAt: numb
 		if (run.status === 'succeeded') return run;
 		if (run.status === 'failed') throw runFailedError(ctx.getNode(), run, itemIndex);
 		if (isLastCheck || Date.now() >= deadline) break;
-		due = Date.now() + nextCheckDelayMs(misses + 1, settings.pollIntervalMs, client.hasRoomToSpare());
+		due = Date.now() + nextCheckDelayMs(misses + 1, settings.pollIntervalMs, tight);
 	}
 	const seconds = Math.round(settings.timeoutMs / 1000);
 	const unusual = ['pending', 'processing'].includes(lastStatus) ? '' : ' (a status this node does not know)';

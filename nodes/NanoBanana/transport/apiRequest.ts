@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isBlockedByN8n, SSRF_BLOCKED } from './retryPolicy';
+import { isBlockedByN8n, SSRF_BLOCKED } from './n8nSsrf';
 
 export const CREDENTIAL_TYPE = 'runbaseApi';
 

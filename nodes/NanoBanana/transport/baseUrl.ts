@@ -1,5 +1,6 @@
 import { isLocalHost } from '../helpers/addressPolicy';
 import { DEFAULT_BASE_URL } from '../helpers/constants';
+import { isWebAddress } from '../helpers/webAddress';
 
 /** The credential's Base URL as used: trimmed, the default when empty, without trailing slashes. */
 export function normaliseBaseUrl(value: unknown): string {
@@ -20,7 +21,7 @@ export function baseUrlProblem(address: string): BaseUrlProblem | undefined {
 	} catch {
 		url = undefined;
 	}
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+	if (!url || !isWebAddress(url)) {
 		return {
 			message: `The Base URL "${address.slice(0, 120)}" of the Runbase API credential is not a web address`,
 			advice: `Open the credential and set Base URL to e.g. ${DEFAULT_BASE_URL}.`,

@@ -2,14 +2,13 @@
 
 /** The longest pause one 429 can impose, whatever Retry-After says. */
 export const MAX_PAUSE_MS = 60_000;
-/** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving, measured faster for 3 workers on a key). */
+/** After a 429 the rate is multiplied by this (AIMD; 0.7 as in TCP CUBIC: gentler than halving). */
 export const DECREASE_FACTOR = 0.7;
 /**
- * Every pause ends a random 0 to this many slot intervals (window / ceiling,
- * 0.5 s at 20 per 10 s) late. Every client turned away at once hears the same
- * whole-second Retry-After: spread this way they arrive one after another
- * instead of together. A stretch of each pause by up to 30% did the same
- * more slowly: a Retry-After near a whole window grew by up to 3 s.
+ * Every pause ends a random 0 to this many slot intervals (window / Requests per
+ * 10 Seconds, 0.5 s at 20 per 10 s) late. Every client turned away at once hears
+ * the same whole-second Retry-After: spread this way they arrive one after another
+ * instead of together.
  */
 export const PAUSE_SPREAD_SLOTS = 2;
 /** An in-flight request frees its slot when answered; the pump also re-checks at least this often. */
@@ -33,12 +32,18 @@ export const SLOW_ANSWER_MS = 2000;
 export const FIRST_BURST_JITTER_MS = 1000;
 
 /** How long a 429 pauses every request of the key. */
-export function pauseAfter429Ms(retryAfterMs: number | undefined, windowMs: number, ceiling: number, random: () => number): number {
-	const spread = random() * PAUSE_SPREAD_SLOTS * (windowMs / ceiling);
+export function pauseAfter429Ms(retryAfterMs: number | undefined, windowMs: number, requestsPerWindow: number, random: () => number): number {
+	const slotMs = windowMs / requestsPerWindow;
+	const spread = random() * PAUSE_SPREAD_SLOTS * slotMs;
 	// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
 	if (retryAfterMs === undefined) return Math.min(MAX_PAUSE_MS, windowMs + spread);
 	// One slot more than Retry-After: a limiter that counts the refused request, yet worked out
-	// Retry-After without it, has room one slot later (measured for 3 workers on one key: 11% instead
-	// of 13% 429s there, and the same 9% as without it where Retry-After counts the refused request).
-	return Math.min(MAX_PAUSE_MS, retryAfterMs + windowMs / ceiling + spread);
+	// Retry-After without it, has room one slot later.
+	return Math.min(MAX_PAUSE_MS, retryAfterMs + slotMs + spread);
 }
+
+/**
+ * A rate lowered by a 429 is forgotten this long after the decrease: the traffic that caused it is
+ * likely gone, and a lone run should not stay slowed by a 429 of long ago.
+ */
+export const RATE_LIMIT_MEMORY_MS = 60_000;

@@ -9,7 +9,8 @@ import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
 import type { BodyStream, DownloadJob } from './imageRequest';
 import { DownloadProblem, fetchImage, peek } from './imageRequest';
-import { backoffMs, isBlockedByN8n } from './retryPolicy';
+import { isBlockedByN8n } from './n8nSsrf';
+import { backoffMs } from './retryPolicy';
 
 const MAX_ATTEMPTS = 3;
 /** An image stored in n8n's binary data, and what it turned out to be. */

@@ -3,6 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isRestrictedHost } from '../helpers/addressPolicy';
 import type { RunSettings } from '../helpers/interfaces';
+import { isWebAddress } from '../helpers/webAddress';
 
 const MAX_REDIRECTS = 5;
 
@@ -47,7 +48,7 @@ function refusedAddress(url: string, job: DownloadJob): DownloadProblem | undefi
 	} catch {
 		return new DownloadProblem(`The image address "${url.slice(0, 80)}" is not a web address`, false);
 	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+	if (!isWebAddress(parsed)) {
 		return new DownloadProblem(`The image address uses "${parsed.protocol}", but only http and https are downloaded`, false);
 	}
 	if (parsed.host.toLowerCase() !== job.apiHostAndPort && isRestrictedHost(parsed.hostname)) {

@@ -6,6 +6,7 @@ import {
 	MAX_IDLE_MS,
 	pauseAfter429Ms,
 	QUIET_SPELL_MS,
+	RATE_LIMIT_MEMORY_MS,
 	SLOW_ANSWER_MS,
 } from './budgetTuning';
 import type { BudgetAnswer, BudgetRequest, BudgetSlot, Slot, Waiter } from './budgetSlots';
@@ -14,23 +15,19 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
 
 /**
  * The request budget of one API key. Runbase counts creates and polls together
- * against one sliding window per key, so every request of every execution that
- * uses the key waits here for a slot; when slots are scarce the most urgent
- * request (lowest priority number) goes first.
+ * against one sliding window per key, so every request of every execution using
+ * the key waits here for a slot, the most urgent (lowest priority number) first.
  *
- * The rate never exceeds the key's Requests per 10 Seconds (`requestsPerWindow`,
- * the lowest of the executions using the key) and follows it at once when it
- * changes. Other processes and apps may use the same key, so the budget also
- * adapts (AIMD, as TCP does): a 429 lowers the rate to 70% and pauses every
- * request, at least until the window has cleared; each accepted answer then
- * raises the rate a little, until it is back at Requests per 10 Seconds (a rate
- * lowered so recovers gradually also when Requests per 10 Seconds is raised).
- * 429s for requests sent before the last decrease, or within a window of it,
- * belong to the same event and lower the rate once. After a pause, requests are
- * released evenly at the new rate for one window instead of all at once, and
- * after a pause or a quiet spell only one goes out until its answer shows the
- * window has room. A new budget holds its first burst back for a random moment,
- * so workers that start together do not all collide.
+ * The rate never exceeds the key's Requests per 10 Seconds (the lowest of the
+ * executions using the key) and follows it at once when it changes. Other
+ * processes may use the key too, so the budget adapts as TCP does (AIMD): a 429
+ * lowers the rate to 70% and pauses every request until the window has cleared;
+ * accepted answers raise it again a little at a time, and a minute after the last
+ * decrease it is forgotten. 429s within a window of the last decrease lower the rate once.
+ * After a pause requests are released evenly for one window, and after a pause
+ * or a quiet spell one goes out until its answer shows the window has room. A
+ * new budget holds its first burst back for a random moment, so workers that
+ * start together do not all collide.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -45,25 +42,16 @@ export class RequestBudget {
 	private recoveringRate?: number;
 
 	private slots: Slot[] = [];
-
 	private readonly waiters: Waiter[] = [];
-
 	private pausedUntil = 0;
-
 	private pacedUntil = 0;
-
 	private lastDecreaseAt = -Infinity;
-
 	private lastGrantAt = 0;
-
 	private inFlightLimit = INITIAL_IN_FLIGHT;
-
 	private readonly firstBurstAt: number;
-
 	private grants = 0;
-
+	private watchedRuns = 0;
 	private pumping = false;
-
 	private wakeUp?: AbortController;
 
 	constructor(
@@ -76,7 +64,8 @@ export class RequestBudget {
 
 	/** Requests per window the key may take now: Requests per 10 Seconds, or less while recovering from a 429. */
 	private get rate(): number {
-		return Math.min(this.requestsPerWindow, this.recoveringRate ?? Infinity);
+		const recovering = Date.now() - this.lastDecreaseAt < RATE_LIMIT_MEMORY_MS ? this.recoveringRate : undefined;
+		return Math.min(this.requestsPerWindow, recovering ?? Infinity);
 	}
 
 	/** Requests this process may send per window right now. */
@@ -95,10 +84,21 @@ export class RequestBudget {
 		this.wakeUp?.abort();
 	}
 
-	/** True while less than half of the window is used and nothing waits: extra checks cost nobody anything. */
-	hasRoomToSpare(now = Date.now()): boolean {
-		this.forgetOldSlots(now);
-		return now >= this.pausedUntil && this.waiters.length === 0 && this.slots.length * 2 < this.allowedPerWindow;
+	/** Counts a run whose checks come through this budget, until the returned function is called. */
+	watchRun(): () => void {
+		this.watchedRuns++;
+		let watching = true;
+		return () => {
+			if (watching) this.watchedRuns--;
+			watching = false;
+		};
+	}
+
+	/** True when nothing waits and `checksPerRun` more checks for every watched run fit in the window: they cost nobody anything. */
+	hasRoomForChecks(checksPerRun: number, now = Date.now()): boolean {
+		const inWindow = this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now).length;
+		const wanted = Math.max(1, this.watchedRuns) * checksPerRun;
+		return now >= this.pausedUntil && this.waiters.length === 0 && inWindow + wanted <= this.allowedPerWindow;
 	}
 
 	/** Resolves with a slot when the request may be sent, or `undefined` once its deadline passed. */
@@ -175,9 +175,14 @@ export class RequestBudget {
 		this.slots = this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now);
 	}
 
-	/** The earliest time the next request may go out. */
+	/** What answers said about the window is stale after a quiet spell, or once the first burst is held back: start slow again. */
+	private restartSlowIfStale(now: number): void {
+		const holdingFirstBurst = this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt;
+		if (holdingFirstBurst || now - this.lastGrantAt > QUIET_SPELL_MS) this.inFlightLimit = Math.min(this.inFlightLimit, INITIAL_IN_FLIGHT);
+	}
+
+	/** The earliest time the next request may go out (old slots forgotten and slow start applied first). */
 	private nextSlotAt(now: number): number {
-		this.forgetOldSlots(now);
 		let at = Math.max(now, this.pausedUntil);
 		const allowed = this.allowedPerWindow;
 		if (this.slots.length >= allowed) {
@@ -187,12 +192,7 @@ export class RequestBudget {
 			at = Math.max(at, freedAt[this.slots.length - allowed]);
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / allowed);
-		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) {
-			at = Math.max(at, this.firstBurstAt);
-			// What the first answers said about the window is stale by then: start slow again.
-			this.inFlightLimit = INITIAL_IN_FLIGHT;
-		}
-		if (now - this.lastGrantAt > QUIET_SPELL_MS) this.inFlightLimit = Math.min(this.inFlightLimit, INITIAL_IN_FLIGHT);
+		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) at = Math.max(at, this.firstBurstAt);
 		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
 		if (waitingForAnswers.length >= this.inFlightLimit) {
 			// The next answer wakes the pump; a slow one stops counting after a while.
@@ -221,6 +221,8 @@ export class RequestBudget {
 					this.settle(waiter, undefined);
 				}
 				if (this.waiters.length === 0) break;
+				this.forgetOldSlots(now);
+				this.restartSlowIfStale(now);
 				const slotAt = this.nextSlotAt(now);
 				if (slotAt > now) {
 					const firstDeadline = Math.min(...this.waiters.map((waiter) => waiter.deadline));

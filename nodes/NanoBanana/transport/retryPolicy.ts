@@ -1,14 +1,6 @@
 import type { ApiOutcome } from './apiRequest';
 import { readServerError } from './apiErrors';
-
-/** The code given to a request that n8n's own SSRF protection stopped before sending it. */
-export const SSRF_BLOCKED = 'SSRF_BLOCKED';
-
-/** n8n's SsrfBlockedIpError or SsrfBlockedHostnameError, on the error itself or as its cause. */
-export function isBlockedByN8n(error: unknown): boolean {
-	const names = [(error as { name?: unknown })?.name, (error as { cause?: { name?: unknown } })?.cause?.name];
-	return names.some((name) => typeof name === 'string' && name.startsWith('SsrfBlocked'));
-}
+import { SSRF_BLOCKED } from './n8nSsrf';
 
 /**
  * Certificate checks fail during the handshake of a new connection, before the request is written.

@@ -6,11 +6,14 @@ import type { ApiAnswer } from './apiRequest';
 import { readServerError } from './apiErrors';
 import type { Connection } from './connection';
 
+/** A successful status with a body that is not JSON (an HTML page from a proxy, a cut-off answer), key redacted. */
+export function notJsonProblem(notJson: string, what: string, connection: Connection): string {
+	return `Runbase's answer${what ? ` ${what}` : ''} was not JSON. It began with: ${connection.redact(notJson).slice(0, 120)}`;
+}
+
 function problemWith(answer: ApiAnswer, what: string, connection: Connection): string | undefined {
 	const json = answer.json as Partial<RunbaseRun> | undefined;
-	if (answer.notJson !== undefined) {
-		return `Runbase's answer ${what} was not JSON. It began with: ${connection.redact(answer.notJson).slice(0, 120)}`;
-	}
+	if (answer.notJson !== undefined) return notJsonProblem(answer.notJson, what, connection);
 	if (!json || typeof json !== 'object' || Array.isArray(json)) return `Runbase's answer ${what} was empty or not an object`;
 	if (json.error !== undefined && json.id === undefined) {
 		const server = readServerError(json);
@@ -40,4 +43,28 @@ export function readRun(node: INode, answer: ApiAnswer, itemIndex: number, runId
 		});
 	}
 	return connection.redactJson(answer.json) as RunbaseRun;
+}
+
+/** The image URLs of a succeeded run; a success without usable URLs breaks the API contract. */
+export function imageUrls(node: INode, run: RunbaseRun, itemIndex: number): string[] {
+	const urls = run.output?.urls;
+	const usable =
+		Array.isArray(urls) &&
+		urls.length > 0 &&
+		urls.every((url) => typeof url === 'string' && /^https?:\/\//i.test(url));
+	if (usable) return urls as string[];
+	const found = Array.isArray(urls)
+		? urls.length === 0
+			? 'an empty list'
+			: 'a list with entries that are not http(s) URLs'
+		: urls === undefined
+			? 'missing'
+			: typeof urls;
+	throw runError(node, {
+		message: `Runbase reported run ${run.id} as succeeded but sent no usable image URLs (output.urls was ${found})`,
+		detail: `Try the Get Run operation with run ID ${run.id} in a minute. If the URLs are still missing, contact Runbase support with the run ID.`,
+		existence: 'exists',
+		run: { runId: run.id, status: run.status },
+		itemIndex,
+	});
 }

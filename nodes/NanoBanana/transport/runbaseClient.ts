@@ -8,6 +8,7 @@ import { runbaseApiError } from './apiErrors';
 import type { ApiOutcome } from './apiRequest';
 import { apiRequest } from './apiRequest';
 import type { Connection } from './connection';
+import { SSRF_BLOCKED } from './n8nSsrf';
 import type { BudgetAnswer, RequestBudget } from './requestBudget';
 import {
 	backoffMs,
@@ -18,10 +19,9 @@ import {
 	isTlsFailure,
 	MAX_UNREACHABLE_ATTEMPTS,
 	retryAfterMs,
-	SSRF_BLOCKED,
 	wasNotSent,
 } from './retryPolicy';
-import { readRun } from './runAnswer';
+import { notJsonProblem, readRun } from './runAnswer';
 
 /** New creates queue behind due polls: finishing a paid run matters more than starting the next. */
 const CREATE_PRIORITY_OFFSET = 1e15;
@@ -60,7 +60,7 @@ function describeOutcome(outcome: ApiOutcome, connection: Connection): string {
 	if (!outcome.ok) return `the connection failed (${outcome.code})`;
 	if (isRateLimited(outcome)) return 'Runbase answered 429 (rate limited)';
 	if (outcome.statusCode < 300 && outcome.notJson !== undefined) {
-		return `Runbase's answer was not JSON. It began with: ${connection.redact(outcome.notJson).slice(0, 120)}`;
+		return notJsonProblem(outcome.notJson, '', connection);
 	}
 	return `Runbase answered HTTP ${outcome.statusCode}`;
 }
@@ -82,13 +82,24 @@ export class RunbaseClient {
 		private readonly signal: AbortSignal,
 	) {}
 
+	/** One signal per wait: many items wait at once, and listeners on one shared signal would warn past ten. */
+	private waitSignal(): AbortSignal {
+		return AbortSignal.any([this.signal]);
+	}
+
 	/** The API's host and port: image downloads may go there even when it is a private address. */
 	get apiHostAndPort(): string {
 		return hostAndPort(this.connection.baseUrl) ?? '';
 	}
 
-	hasRoomToSpare(): boolean {
-		return this.budget.hasRoomToSpare();
+	/** Counts a run being waited for on the key, until the returned function is called. */
+	watchRun(): () => void {
+		return this.budget.watchRun();
+	}
+
+	/** True when `checksPerRun` more checks for every run being waited for fit in the key's window now. */
+	hasRoomForChecks(checksPerRun: number): boolean {
+		return this.budget.hasRoomForChecks(checksPerRun);
 	}
 
 	async createRun(body: IDataObject, limits: RequestLimits): Promise<RunbaseRun> {
@@ -109,13 +120,13 @@ export class RunbaseClient {
 				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'none');
 				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
 				// meanwhile: the start keeps its place ahead of them, so this run and its whole
-				// generation are not pushed to the end. After a Retry-After pause, measured, it is
-				// better behind the checks.
+				// generation are not pushed to the end. A Retry-After pause is short: it queues
+				// behind the checks (CHANGELOG 0.2.0 has the figures).
 				if (retryAfter === undefined) priority = Math.min(priority, Date.now());
 				continue;
 			}
 			if (isWorthReconnecting(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
-				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.signal);
+				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.waitSignal());
 				continue;
 			}
 			if (!outcome.ok) {
@@ -172,7 +183,7 @@ export class RunbaseClient {
 			}
 			const pause = Math.min(backoffMs(++failures), limits.deadline - Date.now());
 			if (pause <= 0) return { problem };
-			await wait(pause, this.signal);
+			await wait(pause, this.waitSignal());
 		}
 	}
 
@@ -202,7 +213,7 @@ export class RunbaseClient {
 		limits: RequestLimits,
 		body?: IDataObject,
 	): Promise<ApiOutcome | typeof DEADLINE> {
-		const slot = await this.budget.acquire({ priority, deadline: limits.deadline, signal: this.signal });
+		const slot = await this.budget.acquire({ priority, deadline: limits.deadline, signal: this.waitSignal() });
 		if (!slot) return DEADLINE;
 		let outcome: ApiOutcome = { ok: false, code: 'CANCELLED', message: 'The execution was cancelled' };
 		try {

@@ -30,6 +30,14 @@ describe('CompletionEstimator', () => {
 		expect(estimator.expectedMs(1000, true)).toBe(7150);
 		expect(estimator.expectedMs(1000)).toBe(9150);
 	});
+	test('until five runs have finished, the prior fills the missing samples', () => {
+		const estimator = new CompletionEstimator();
+		estimator.record(run(5000), 0);
+		// [5000, 7000 x 4]: one fast run does not move the first check 2 s earlier.
+		expect(estimator.expectedMs(7000, true)).toBe(7150);
+		for (const ms of [5000, 5000]) estimator.record(run(ms), 0);
+		expect(estimator.expectedMs(7000, true)).toBe(5150);
+	});
 	test('falls back to the observed time without timestamps, and keeps only recent runs', () => {
 		const estimator = new CompletionEstimator();
 		estimator.record({ id: 'r', status: 'succeeded' }, 4000);

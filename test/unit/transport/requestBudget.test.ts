@@ -160,15 +160,6 @@ test('accepted answers raise the rate again, up to Requests per 10 Seconds', asy
 	expect(budget.allowedPerWindow).toBe(4);
 });
 
-test('room to spare: true while less than half of the window is used', async () => {
-	const budget = new RequestBudget(4, 1000, noJitter);
-	expect(budget.hasRoomToSpare()).toBe(true);
-	await budget.acquire({ priority: 0, deadline: far() });
-	expect(budget.hasRoomToSpare()).toBe(true);
-	await budget.acquire({ priority: 0, deadline: far() });
-	expect(budget.hasRoomToSpare()).toBe(false);
-});
-
 test('a pause ends a random 0 to 2 slot intervals late, so clients turned away together arrive apart', () => {
 	// 20 requests per 10 s: one slot interval is 0.5 s.
 	expect(pauseAfter429Ms(undefined, 10_000, 20, () => 0)).toBe(10_000);
@@ -189,11 +180,14 @@ describe('when Requests per 10 Seconds changes (clock under the test\'s control)
 	beforeEach(() => jest.useFakeTimers());
 	afterEach(() => jest.useRealTimers());
 
-	/** One request after another, each answered `answer`; the clock moves a whole window per request. */
-	async function send(budget: RequestBudget, count: number, answer: BudgetAnswer): Promise<void> {
+	/**
+	 * One request after another, each answered `answer`; the clock moves `stepMs` per request (a whole
+	 * window unless told; less keeps a test within the minute a lowered rate is remembered).
+	 */
+	async function send(budget: RequestBudget, count: number, answer: BudgetAnswer, stepMs = WINDOW_MS): Promise<void> {
 		for (let i = 0; i < count; i++) {
 			const granted = budget.acquire({ priority: 0, deadline: far() });
-			await jest.advanceTimersByTimeAsync(WINDOW_MS);
+			await jest.advanceTimersByTimeAsync(stepMs);
 			(await granted)?.answered(answer);
 		}
 	}
@@ -224,10 +218,10 @@ describe('when Requests per 10 Seconds changes (clock under the test\'s control)
 		expect(budget.allowedPerWindow).toBe(14);
 		budget.setRequestsPerWindow(2);
 		// Answers at 2 per window say nothing about room at 14: the rate stays where the 429 left it.
-		await send(budget, 5, { kind: 'accepted' });
+		await send(budget, 5, { kind: 'accepted' }, WINDOW_MS / 2);
 		budget.setRequestsPerWindow(20);
 		expect(budget.allowedPerWindow).toBe(14);
-		await send(budget, 20, { kind: 'accepted' });
+		await send(budget, 20, { kind: 'accepted' }, 1000);
 		expect(budget.allowedPerWindow).toBe(15);
 	});
 
@@ -240,7 +234,7 @@ describe('when Requests per 10 Seconds changes (clock under the test\'s control)
 		// Still recovering from the 429: lifting the lower limit does not skip that.
 		expect(budget.allowedPerWindow).toBe(7);
 		budget.setRequestsPerWindow(10);
-		await send(budget, 30, { kind: 'accepted' });
+		await send(budget, 30, { kind: 'accepted' }, 1500);
 		expect(budget.allowedPerWindow).toBe(10);
 		budget.setRequestsPerWindow(20);
 		expect(budget.allowedPerWindow).toBe(20);

@@ -7,9 +7,9 @@ import {
 	isWorthReconnecting,
 	isWorthRepolling,
 	retryAfterMs,
-	SSRF_BLOCKED,
 	wasNotSent,
 } from '../../../nodes/NanoBanana/transport/retryPolicy';
+import { SSRF_BLOCKED } from '../../../nodes/NanoBanana/transport/n8nSsrf';
 
 const answer = (statusCode: number, json: unknown = {}): ApiOutcome => ({ ok: true, statusCode, headers: {}, json });
 

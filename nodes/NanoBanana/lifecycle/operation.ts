@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { RunSettings } from '../helpers/interfaces';
-import type { ItemJob } from '../lifecycle/itemJob';
+import type { ItemJob } from './itemJob';
 
 /**
  * An operation checks an item's parameters without any request (`prepare`), so

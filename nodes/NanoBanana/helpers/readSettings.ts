@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ExecutionSettings, RunSettings } from '../helpers/interfaces';
-import { readNumericOption } from '../helpers/numericOptions';
-import { checkReturnAs, checkSameForEveryItem, checkSwitch } from '../helpers/settingChecks';
-import { checkFieldName, checkNumberOption, describeType, invalid } from '../helpers/validation';
+import type { ExecutionSettings, RunSettings } from './interfaces';
+import { readNumericOption } from './numericOptions';
+import { checkReturnAs, checkSameForEveryItem, checkSwitch } from './settingChecks';
+import { checkFieldName, checkNumberOption, describeType, invalid } from './validation';
 
 /** Reads Return As and the Options of the node (properties in outputOptions.properties.ts), checked before any request. */
 function options(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
