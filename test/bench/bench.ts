@@ -1,17 +1,19 @@
 /**
  * `npm run bench`: throughput, latency and memory of the node in n8n's engine
  * against the simulator with Runbase's documented rate limit (20 requests per
- * 10 s). Prints figures; asserts nothing. BENCH_SECTIONS picks parts
- * (default `single,shared,latency`; also `models`: 20 binary 4K images from Nano Banana Pro).
+ * 10 s), and of the node in real n8n. Prints figures; asserts nothing. BENCH_SECTIONS
+ * picks parts (default `single,shared,latency,n8n`; also `models`: 20 binary 4K images
+ * from Nano Banana Pro).
  */
 import { initBinaryData } from '../helpers/engine';
 import type { Row } from './measure';
 import { documentedSimulator, GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
 import { modelRows } from './models';
+import { printRealN8nRows } from './realN8n';
 import { printSingleItemLatency, printTrialSummary, sharedKeyRows } from './sharedKey';
 import { naiveRun, nodeRun } from './singleExecution';
 
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'single,shared,latency').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'single,shared,latency,n8n').split(','));
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,30,100').split(',').map(Number);
 const BASELINE_SIZES = (process.env.BENCH_BASELINE_SIZES ?? '1,10').split(',').map(Number);
 
@@ -49,6 +51,7 @@ async function main() {
 	if (rows.length > 0) printRows(rows);
 	printTrialSummary(rows);
 	if (SECTIONS.has('latency')) await printSingleItemLatency();
+	if (SECTIONS.has('n8n')) await printRealN8nRows();
 }
 
 main().catch((error) => {
