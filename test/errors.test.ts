@@ -1,31 +1,25 @@
 import { runWorkflow } from './helpers/engine';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { FAST_POLLING } from './helpers/fixtures';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
-const fast = { firstCheck: 0.3, pollInterval: 0.2 };
 const generate = (extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	prompt: 'A lamp',
 	returnAs: 'urls',
-	options: fast,
+	options: FAST_POLLING,
 	...extra,
 });
 
-beforeAll(async () => {
-	sim = await startSimulator({
-		pendingMs: 50,
-		processingMs: 250,
-		apiKeys: ['sk-test', 'sk-broke', 'sk-blocked', 'sk-spent'],
-		keyStates: {
-			'sk-broke': 'insufficient_balance',
-			'sk-blocked': 'ip_not_allowed',
-			'sk-spent': 'api_key_spend_limit_exceeded',
-		},
-	});
+const sim = useSimulator({
+	pendingMs: 50,
+	processingMs: 250,
+	apiKeys: ['sk-test', 'sk-broke', 'sk-blocked', 'sk-spent'],
+	keyStates: {
+		'sk-broke': 'insufficient_balance',
+		'sk-blocked': 'ip_not_allowed',
+		'sk-spent': 'api_key_spend_limit_exceeded',
+	},
 });
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
 
 describe('every documented API error becomes a clear NodeApiError', () => {
 	test.each([
@@ -57,7 +51,7 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 	test('429 that never ends is retried until the Timeout, then says no run was started', async () => {
 		sim.configure({ burst429: { count: 100, on: 'create', retryAfter: true, retryAfterSeconds: 0 } });
 		const { error } = await runWorkflow({
-			parameters: generate({ options: { ...fast, timeout: 3 } }),
+			parameters: generate({ options: { ...FAST_POLLING, timeout: 3 } }),
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
 		expect(error?.message).toBe('The run could not be started before the Timeout');
@@ -99,7 +93,7 @@ describe('every documented API error becomes a clear NodeApiError', () => {
 		sim.reset();
 		sim.configure({ forceError: { status: 500, on: 'poll', count: 100 } });
 		const failed = await runWorkflow({
-			parameters: generate({ options: { ...fast, timeout: 3 } }),
+			parameters: generate({ options: { ...FAST_POLLING, timeout: 3 } }),
 			credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 		});
 		const runId = [...sim.runs.keys()][0];
@@ -129,7 +123,7 @@ test('a run that ends failed reports the reason (object and string shapes) and t
 test('a timeout reports the run id and how to collect it with Get Run', async () => {
 	sim.configure({ processingMs: 10_000 });
 	const { error } = await runWorkflow({
-		parameters: generate({ options: { ...fast, timeout: 1 } }),
+		parameters: generate({ options: { ...FAST_POLLING, timeout: 1 } }),
 		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 	});
 	const runId = [...sim.runs.keys()][0];

@@ -1,24 +1,13 @@
 import { binaryBuffer, runWorkflow } from './helpers/engine';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { FAST_POLLING, pngSize } from './helpers/fixtures';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
-const fast = { firstCheck: 0.3, pollInterval: 0.2 };
+const sim = useSimulator({ pendingMs: 50, processingMs: 250 });
 const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
-
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 250 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
-
-function pngSize(png: Buffer) {
-	return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
 
 test('generates an image as binary data with MIME type, file name and run details', async () => {
 	const { items, error } = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'A ceramic lamp', aspectRatio: '16:9', options: fast },
+		parameters: { operation: 'generate', prompt: 'A ceramic lamp', aspectRatio: '16:9', options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	expect(error).toBeUndefined();
@@ -50,7 +39,7 @@ test.each([
 	['21:9', 1536, 672],
 ])('aspect ratio %s gives a %ix%i image', async (aspectRatio, width, height) => {
 	const { items } = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'A lamp', aspectRatio, options: fast },
+		parameters: { operation: 'generate', prompt: 'A lamp', aspectRatio, options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	expect(pngSize(await binaryBuffer(items[0]))).toEqual({ width, height });
@@ -58,7 +47,7 @@ test.each([
 
 test('URL mode returns the URLs and downloads nothing', async () => {
 	const { items } = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'A lamp', returnAs: 'urls', options: fast },
+		parameters: { operation: 'generate', prompt: 'A lamp', returnAs: 'urls', options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	expect(items[0].binary).toBeUndefined();
@@ -72,7 +61,7 @@ test('several images of one run get data, data_1, ... and predictable file names
 		parameters: {
 			operation: 'generate',
 			prompt: 'Three lamps',
-			options: { ...fast, binaryPropertyName: 'image' },
+			options: { ...FAST_POLLING, binaryPropertyName: 'image' },
 		},
 		credentials: credentials(),
 	});
@@ -84,7 +73,7 @@ test('several images of one run get data, data_1, ... and predictable file names
 test('an image sent with another content type is stored as what its bytes are', async () => {
 	sim.configure({ imageContentType: 'image/jpeg' });
 	const { items } = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'A lamp', options: fast },
+		parameters: { operation: 'generate', prompt: 'A lamp', options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	// The simulator labels its PNG bytes image/jpeg: the first bytes decide, not the label.
@@ -104,7 +93,7 @@ test('reference images from the list, an array expression and a text expression 
 			aspectRatio: 'auto',
 			referenceImages: { image: [{ url: 'https://cdn.example.com/first.png' }, { url: '={{ $json.urls }}' }] },
 			returnAs: 'urls',
-			options: fast,
+			options: FAST_POLLING,
 		},
 		credentials: credentials(),
 	});
@@ -127,7 +116,7 @@ test('reference images from the list, an array expression and a text expression 
 test('Wait for Completion given as the text "false" by an expression counts as off', async () => {
 	const started = await runWorkflow({
 		items: [{ wait: 'false' }],
-		parameters: { operation: 'generate', prompt: 'Later', options: { ...fast, waitForCompletion: '={{ $json.wait }}' } },
+		parameters: { operation: 'generate', prompt: 'Later', options: { ...FAST_POLLING, waitForCompletion: '={{ $json.wait }}' } },
 		credentials: credentials(),
 	});
 	expect(started.items[0].json.status).toBe('pending');
@@ -136,7 +125,7 @@ test('Wait for Completion given as the text "false" by an expression counts as o
 
 test('Wait for Completion off returns the run ID at once, and Get Run collects it later', async () => {
 	const started = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'Later', options: { ...fast, waitForCompletion: false } },
+		parameters: { operation: 'generate', prompt: 'Later', options: { ...FAST_POLLING, waitForCompletion: false } },
 		credentials: credentials(),
 	});
 	const runId = started.items[0].json.runId as string;
@@ -146,7 +135,7 @@ test('Wait for Completion off returns the run ID at once, and Get Run collects i
 
 	const collected = await runWorkflow({
 		items: [{ runId }],
-		parameters: { operation: 'getRun', runId: '={{ $json.runId }}', options: fast },
+		parameters: { operation: 'getRun', runId: '={{ $json.runId }}', options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	expect(collected.error).toBeUndefined();
@@ -157,7 +146,7 @@ test('Wait for Completion off returns the run ID at once, and Get Run collects i
 test('Get Run without waiting reports the current status', async () => {
 	sim.configure({ processingMs: 5000 });
 	const started = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'Slow', options: { ...fast, waitForCompletion: false } },
+		parameters: { operation: 'generate', prompt: 'Slow', options: { ...FAST_POLLING, waitForCompletion: false } },
 		credentials: credentials(),
 	});
 	const runId = started.items[0].json.runId as string;
@@ -180,7 +169,7 @@ test('Get Run of an unknown run says so', async () => {
 
 test('the API key goes only to the API, never to the image host', async () => {
 	const { items } = await runWorkflow({
-		parameters: { operation: 'generate', prompt: 'Secret test', options: fast },
+		parameters: { operation: 'generate', prompt: 'Secret test', options: FAST_POLLING },
 		credentials: credentials(),
 	});
 	expect(items[0].binary?.data).toBeDefined();
