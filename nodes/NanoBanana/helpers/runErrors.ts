@@ -11,16 +11,16 @@ export interface RunFacts {
 }
 
 /**
- * Whether a run exists: `none` when no run was started, `unknown` when a request
- * may have started one, `exists` once Runbase named one, `notFound` when Runbase
- * says the named run does not exist.
+ * Whether the failed step started a run: `mayHaveStarted` when a create may have
+ * reached Runbase without an answer, `started` once Runbase named the run,
+ * `notFound` when Runbase says the named run does not exist.
  */
-export type RunExistence = 'none' | 'unknown' | 'exists' | 'notFound';
+export type RunStarted = 'notStarted' | 'mayHaveStarted' | 'started' | 'notFound';
 
 /** The one sentence that tells the user how to get back what was paid for. */
-export function recoveryHint(existence: RunExistence, run: RunFacts = {}): string {
-	if (existence === 'none') return 'No run was started and nothing was charged.';
-	if (existence === 'notFound') return '';
+export function recoveryHint(runStarted: RunStarted, run: RunFacts = {}): string {
+	if (runStarted === 'notStarted') return 'No run was started and nothing was charged.';
+	if (runStarted === 'notFound') return '';
 	const { runId, status, urls } = run;
 	if (!runId) {
 		return `A run may have started and been charged. It was not sent again, so you do not pay twice: check ${DASHBOARD_URL} before running this item again.`;
@@ -49,7 +49,7 @@ export function runError(
 	options: {
 		message: string;
 		detail?: string;
-		existence: RunExistence;
+		runStarted: RunStarted;
 		run?: RunFacts;
 		itemIndex: number;
 		/** Extra fields for n8n's error details, e.g. a network error code. */
@@ -58,7 +58,7 @@ export function runError(
 	},
 ): NodeApiError {
 	const run = options.run ?? {};
-	const description = [options.detail, recoveryHint(options.existence, run)].filter(Boolean).join(' ');
+	const description = [options.detail, recoveryHint(options.runStarted, run)].filter(Boolean).join(' ');
 	// A network code is kept under another key: n8n would swap the message for a generic one.
 	const error = new NodeApiError(node, { message: options.message, ...options.response } as JsonObject, {
 		message: options.message,
@@ -67,7 +67,7 @@ export function runError(
 		...(options.httpCode ? { httpCode: options.httpCode } : {}),
 	});
 	// Whether a run may exist decides what a retry of the node may do (lifecycle/startOnce.ts).
-	error.context.existence = options.existence;
+	error.context.runStarted = options.runStarted;
 	return withRunFacts(error, run);
 }
 
@@ -86,7 +86,7 @@ export function runFailedError(node: INode, run: { id: string; error?: unknown }
 	return runError(node, {
 		message: `Runbase could not generate the image: ${failureReason(run.error)}`,
 		detail: 'Change the prompt or the reference images and try again.',
-		existence: 'exists',
+		runStarted: 'started',
 		run: { runId: run.id, status: 'failed' },
 		itemIndex,
 		response: { runId: run.id },

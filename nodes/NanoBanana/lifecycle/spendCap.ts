@@ -34,7 +34,7 @@ export class SpendCap {
 			throw runError(node, {
 				message: `Max Spend per Execution (${dollars(this.capMicro)}) is reached`,
 				detail: `The runs this execution started cost ${dollars(committedBefore)}${expected === undefined ? '' : `, and this one would cost about ${dollars(expected)} more`}. Raise Max Spend per Execution in the node's options, or send fewer items.`,
-				existence: 'none',
+				runStarted: 'notStarted',
 				itemIndex,
 			});
 		}

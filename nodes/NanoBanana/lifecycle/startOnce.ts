@@ -42,7 +42,7 @@ async function startForItem(
 		throw runError(job.ctx.getNode(), {
 			message: 'An earlier try of this item may have started a run',
 			detail: 'n8n ran the node again (Retry On Fail, or a retry of the failed execution) after a start whose answer never arrived. The node does not start the item again, so you do not pay twice.',
-			existence: 'unknown',
+			runStarted: 'mayHaveStarted',
 			itemIndex,
 		});
 	}
@@ -55,8 +55,8 @@ async function startForItem(
 		reservation?.settle(run.costUsd);
 		return { run, reused: false };
 	} catch (error) {
-		const context = ((error as { context?: IDataObject }).context ?? {}) as { existence?: string; runId?: string };
-		if (context.existence === 'none') {
+		const context = ((error as { context?: IDataObject }).context ?? {}) as { runStarted?: string; runId?: string };
+		if (context.runStarted === 'notStarted') {
 			ledger.forget(itemIndex, fingerprint);
 			reservation?.release();
 		} else {

@@ -85,7 +85,7 @@ async function checkUntilFinished(job: ItemJob, runId: string, firstCheckAt: num
 	throw runError(ctx.getNode(), {
 		message: `Run ${runId} did not finish within ${seconds} second${seconds === 1 ? '' : 's'}`,
 		detail: `Its last status was "${lastStatus}"${unusual}.${problem} If runs take longer, raise Timeout in the node's options.`,
-		existence: 'exists',
+		runStarted: 'started',
 		run: { runId, status: lastStatus },
 		itemIndex,
 	});

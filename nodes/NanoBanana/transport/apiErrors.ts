@@ -1,7 +1,7 @@
 import type { INode, NodeApiError } from 'n8n-workflow';
 
 import { DASHBOARD_URL, DEFAULT_BASE_URL } from '../helpers/constants';
-import type { RunExistence, RunFacts } from '../helpers/runErrors';
+import type { RunStarted, RunFacts } from '../helpers/runErrors';
 import { runError } from '../helpers/runErrors';
 
 export interface ServerError {
@@ -115,7 +115,7 @@ export function runbaseApiError(
 	node: INode,
 	httpCode: number,
 	json: unknown,
-	context: { itemIndex: number; existence: RunExistence; run?: RunFacts; notJson?: string },
+	context: { itemIndex: number; runStarted: RunStarted; run?: RunFacts; notJson?: string },
 ): NodeApiError {
 	const server = readServerError(json);
 	const explained = explainRunbaseAnswer(httpCode, server, context.run?.runId);
@@ -128,7 +128,7 @@ export function runbaseApiError(
 	return runError(node, {
 		message,
 		detail: description,
-		existence: context.existence,
+		runStarted: context.runStarted,
 		run: context.run,
 		itemIndex: context.itemIndex,
 		httpCode: String(httpCode),

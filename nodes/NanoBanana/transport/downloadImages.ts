@@ -50,7 +50,7 @@ function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string
 	return runError(ctx.getNode(), {
 		message: `Run ${job.runId} succeeded, but downloading its image failed`,
 		detail: [`${reason}.`, advice].filter(Boolean).join(' '),
-		existence: 'exists',
+		runStarted: 'started',
 		run: { runId: job.runId, status: 'succeeded', urls: job.urls },
 		itemIndex: job.itemIndex,
 		response: { reason },

@@ -36,7 +36,7 @@ export function readRun(node: INode, answer: ApiAnswer, itemIndex: number, runId
 		const knownId = runId ?? (typeof seenId === 'string' && seenId !== '' ? connection.redact(seenId) : undefined);
 		throw runError(node, {
 			message: problem,
-			existence: knownId ? 'exists' : 'unknown',
+			runStarted: knownId ? 'started' : 'mayHaveStarted',
 			run: { runId: knownId },
 			itemIndex,
 			response: { networkError: String(answer.statusCode) },
@@ -63,7 +63,7 @@ export function imageUrls(node: INode, run: RunbaseRun, itemIndex: number): stri
 	throw runError(node, {
 		message: `Runbase reported run ${run.id} as succeeded but sent no usable image URLs (output.urls was ${found})`,
 		detail: `Try the Get Run operation with run ID ${run.id} in a minute. If the URLs are still missing, contact Runbase support with the run ID.`,
-		existence: 'exists',
+		runStarted: 'started',
 		run: { runId: run.id, status: run.status },
 		itemIndex,
 	});

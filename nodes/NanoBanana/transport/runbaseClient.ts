@@ -112,12 +112,12 @@ export class RunbaseClient {
 				throw runError(node, {
 					message: 'The run could not be started before the Timeout',
 					detail: "Runbase's rate limit for this key stayed busy, so the run was never sent. Raise Timeout, lower the number of items sent at once, or give this workflow its own key.",
-					existence: 'none',
+					runStarted: 'notStarted',
 					itemIndex,
 				});
 			}
 			if (isRateLimited(outcome)) {
-				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'none');
+				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'notStarted');
 				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
 				// meanwhile: the start keeps its place ahead of them, so this run and its whole
 				// generation are not pushed to the end. A Retry-After pause is short: it queues
@@ -136,7 +136,7 @@ export class RunbaseClient {
 					detail: notSent
 						? `${notSentAdvice(outcome.code)} (${this.connection.redact(outcome.message)})`
 						: `(${this.connection.redact(outcome.message)})`,
-					existence: notSent ? 'none' : 'unknown',
+					runStarted: notSent ? 'notStarted' : 'mayHaveStarted',
 					itemIndex,
 					response: { networkError: outcome.code },
 				});
@@ -148,7 +148,7 @@ export class RunbaseClient {
 				const mayHaveStarted = outcome.statusCode >= 500 || runId !== undefined;
 				throw runbaseApiError(node, outcome.statusCode, this.connection.redactJson(outcome.json), {
 					itemIndex,
-					existence: runId ? 'exists' : mayHaveStarted ? 'unknown' : 'none',
+					runStarted: runId ? 'started' : mayHaveStarted ? 'mayHaveStarted' : 'notStarted',
 					run: { runId },
 					notJson: outcome.notJson && this.connection.redact(outcome.notJson),
 				});
@@ -169,7 +169,7 @@ export class RunbaseClient {
 				if (outcome.ok && outcome.statusCode >= 300) {
 					throw runbaseApiError(node, outcome.statusCode, this.connection.redactJson(outcome.json), {
 						itemIndex: limits.itemIndex,
-						existence: outcome.statusCode === 404 ? 'notFound' : 'exists',
+						runStarted: outcome.statusCode === 404 ? 'notFound' : 'started',
 						run: { runId },
 						notJson: outcome.notJson && this.connection.redact(outcome.notJson),
 					});
@@ -178,7 +178,7 @@ export class RunbaseClient {
 			}
 			problem = describeOutcome(outcome, this.connection);
 			if (isRateLimited(outcome)) {
-				this.checkRetryAfterFits(outcome, limits, 'exists', runId);
+				this.checkRetryAfterFits(outcome, limits, 'started', runId);
 				continue;
 			}
 			const pause = Math.min(backoffMs(++failures), limits.deadline - Date.now());
@@ -191,14 +191,14 @@ export class RunbaseClient {
 	 * A Retry-After that ends past the item's deadline ends the item now, instead of after a useless wait.
 	 * Returns the Retry-After (ms), if the 429 had one.
 	 */
-	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, existence: 'none' | 'exists', runId?: string): number | undefined {
+	private checkRetryAfterFits(outcome: ApiOutcome, limits: RequestLimits, runStarted: 'notStarted' | 'started', runId?: string): number | undefined {
 		const retryAfter = retryAfterMs((outcome as { headers: IDataObject }).headers);
 		if (retryAfter === undefined || Date.now() + retryAfter <= limits.deadline) return retryAfter;
 		const seconds = Math.ceil(retryAfter / 1000);
 		throw runError(this.ctx.getNode(), {
 			message: `Runbase asked to wait ${seconds} second${seconds === 1 ? '' : 's'}, longer than this item's Timeout allows`,
 			detail: `Runbase rate limited this key (429) with Retry-After ${seconds} s. Raise Timeout, or spread the workflows that use this key over time.`,
-			existence,
+			runStarted,
 			run: { runId },
 			itemIndex: limits.itemIndex,
 			httpCode: '429',
