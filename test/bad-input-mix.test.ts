@@ -7,16 +7,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { attempt, generate, KEY, references } from './helpers/badInputs';
 import { binaryBuffer, runWorkflow } from './helpers/engine';
 import { FAST_POLLING, PNG_SIGNATURE } from './helpers/fixtures';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
-
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 200 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ pendingMs: 50, processingMs: 200 });
 
 describe('a mix of good and bad items', () => {
 	const prompts: unknown[] = ['mix: a red lamp', '', 'mix: a blue lamp', { text: 'object' }, 'mix: a green lamp', '   '];

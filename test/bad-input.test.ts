@@ -1,5 +1,5 @@
 /**
- * Issue 5, bad input: every bad value fails with one exact, actionable message
+ * Bad input: every bad value fails with one exact, actionable message
  * and never reaches Runbase (the simulator must see zero requests), so nothing
  * is paid for a run that could not be what the user wanted.
  *
@@ -10,18 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { attempt } from './helpers/badInputs';
 import { badItemInputs } from './helpers/badItemInputs';
 import { badOptionInputs } from './helpers/badOptionInputs';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { useSimulator } from './helpers/useSimulator';
 
 const table = [...badItemInputs, ...badOptionInputs];
 
-let sim: Simulator;
+const sim = useSimulator({ pendingMs: 50, processingMs: 200 });
 
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 200 });
-});
-afterAll(async () => {
-	await sim.close();
+afterAll(() => {
 	const lines = [
 		'| Input | Message |',
 		'|---|---|',
@@ -29,7 +24,6 @@ afterAll(async () => {
 	];
 	writeFileSync('/tmp/bad-input-table.md', `${lines.join('\n')}\n`);
 });
-beforeEach(() => sim.reset());
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
 

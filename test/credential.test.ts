@@ -6,18 +6,12 @@
 import { authenticateRunbaseRequest } from '../nodes/NanoBanana/transport/authentication';
 import { testCredential } from './helpers/credentialTest';
 import { freePort } from './helpers/fixtures';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({
-		apiKeys: ['sk-test', 'sk-blocked', 'sk-spent', 'sk-cap'],
-		keyStates: { 'sk-blocked': 'ip_not_allowed', 'sk-spent': 'api_key_spend_limit_exceeded', 'sk-cap': 'usage_exceeded' },
-	});
+const sim = useSimulator({
+	apiKeys: ['sk-test', 'sk-blocked', 'sk-spent', 'sk-cap'],
+	keyStates: { 'sk-blocked': 'ip_not_allowed', 'sk-spent': 'api_key_spend_limit_exceeded', 'sk-cap': 'usage_exceeded' },
 });
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
 
 const origin = () => sim.apiBaseUrl.replace(/\/api\/v1$/, '');
 const OK = { status: 'OK', message: 'Connection successful!' };

@@ -9,18 +9,15 @@
 import { isRestrictedHost } from '../nodes/NanoBanana/helpers/addressPolicy';
 import { binaryBuffer, runWorkflow } from './helpers/engine';
 import { FAST_POLLING, PNG_SIGNATURE } from './helpers/fixtures';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
+const sim = useSimulator({ pendingMs: 20, processingMs: 100 });
+// imageBaseUrl is a field, not an option: reset() keeps it, so each test starts from the API's own.
 let apiImageBase: string;
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 20, processingMs: 100 });
+beforeAll(() => {
 	apiImageBase = sim.imageBaseUrl;
 });
-afterAll(async () => await sim.close());
 beforeEach(() => {
-	sim.reset();
 	sim.imageBaseUrl = apiImageBase;
 });
 

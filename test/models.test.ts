@@ -1,22 +1,17 @@
 /**
- * Issue 11, the Nano Banana family: each model gets a request its documented
+ * The Nano Banana family: each model gets a request its documented
  * schema takes, and anything it does not take fails before any request.
  */
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { binaryBuffer, runWorkflow } from './helpers/engine';
 import { FAST_POLLING, pngSize } from './helpers/fixtures';
-import { imageSize, startSimulator } from './simulator';
-import type { RunInput, Simulator } from './simulator';
+import { useSimulator } from './helpers/useSimulator';
+import { imageSize } from './simulator';
+import type { RunInput } from './simulator';
 
-let sim: Simulator;
+const sim = useSimulator({ pendingMs: 50, processingMs: 150 });
 const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
-
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 50, processingMs: 150 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
 
 const generate = (extra: INodeParameters, options: IDataObject = {}): INodeParameters => ({
 	operation: 'generate',

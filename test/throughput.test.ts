@@ -1,16 +1,10 @@
 import { runWorkflow } from './helpers/engine';
-import { startSimulator } from './simulator';
-import type { Simulator } from './simulator';
+import { FAST_POLLING } from './helpers/fixtures';
+import { useSimulator } from './helpers/useSimulator';
 
-let sim: Simulator;
+const sim = useSimulator({});
 const credentials = () => ({ apiKey: 'sk-test', baseUrl: sim.apiBaseUrl });
 const prompts = (count: number) => Array.from({ length: count }, (_, index) => ({ prompt: `Prompt ${index}` }));
-
-beforeAll(async () => {
-	sim = await startSimulator();
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
 
 test('items run concurrently and the output keeps the input order and pairing', async () => {
 	// Later items finish first: item 0 takes longest.
@@ -21,7 +15,7 @@ test('items run concurrently and the output keeps the input order and pairing', 
 			operation: 'generate',
 			prompt: '={{ $json.prompt }}',
 			returnAs: 'urls',
-			options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 8, requestsPerWindow: 1000 },
+			options: { ...FAST_POLLING, concurrency: 8, requestsPerWindow: 1000 },
 		},
 		credentials: credentials(),
 	});
@@ -58,7 +52,7 @@ test('many items under the documented rate limit never see a 429', async () => {
 			operation: 'generate',
 			prompt: '={{ $json.prompt }}',
 			returnAs: 'urls',
-			options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 14 },
+			options: { ...FAST_POLLING, concurrency: 14 },
 		},
 		credentials: credentials(),
 	});
@@ -80,7 +74,7 @@ test('after a 429 every item backs off together, honouring Retry-After', async (
 			operation: 'generate',
 			prompt: '={{ $json.prompt }}',
 			returnAs: 'urls',
-			options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: 5 },
+			options: { ...FAST_POLLING, concurrency: 5 },
 		},
 		credentials: credentials(),
 	});

@@ -1,5 +1,5 @@
 /**
- * Issue #12, part 4: Nano Banana executed as an AI agent's tool in real n8n. The agent of
+ * Nano Banana executed as an AI agent's tool in real n8n. The agent of
  * examples/ai-agent-tool.json (AI Agent + OpenAI Chat Model + the Nano Banana tool) runs
  * with `n8n execute`: a Manual Trigger and a Code node stand in for the Chat Trigger and
  * give it the chat message. The chat model's credential points at a scripted

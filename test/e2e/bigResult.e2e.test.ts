@@ -1,5 +1,5 @@
 /**
- * Issue #15: a result with tens of megabytes of images. `n8n execute` used to print the
+ * A result with tens of megabytes of images comes back whole. `n8n execute` used to print the
  * whole result, images inline as base64, in one log line, and the tail of that line did
  * not always reach the pipe before n8n's process.exit(). Now the images stay in n8n's
  * binary data files and the result comes from n8n's database, so the size of the

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 /**
- * Issue #15's check, not part of CI: `npm run demo` many times in a row on a clean clone.
+ * Checks that `npm run demo` succeeds many times in a row on a clean clone; not part of CI.
  *
  *   node test/e2e/demo-repeat.js [--runs=10] [--here] [--keep]
  *

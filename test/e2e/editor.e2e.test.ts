@@ -1,5 +1,5 @@
 /**
- * Issue #12, part 3: the editor in a real browser. Headless Chromium (Debian's, installed
+ * The editor in a real browser. Headless Chromium (Debian's, installed
  * with apt-get when missing) drives real `n8n start` with this package installed from its
  * tarball, against the Runbase simulator: sign in, create a Runbase credential in the
  * dialog and see its test pass, then fail with a wrong key; open the demo workflow and

@@ -1,5 +1,5 @@
 /**
- * Issue #11 in real n8n: a Nano Banana 2 image at 4K, as binary data. The
+ * The Nano Banana family in real n8n: a Nano Banana 2 image at 4K, as binary data. The
  * simulator serves a real 4K PNG (16:9 at 4K: 5376x3072, tens of MB of noise
  * that does not compress); n8n stores it as a file and the item names the model,
  * resolution, pixel size and bytes read from the image itself.

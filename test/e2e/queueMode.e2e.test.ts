@@ -1,5 +1,5 @@
 /**
- * Issue #10: n8n's own queue mode, where users outgrow one process. Postgres and Redis from
+ * A webhook burst in n8n's own queue mode, where users outgrow one process. Postgres and Redis from
  * Debian's packages (installed with apt-get when missing), one `n8n start` main and two
  * `n8n worker --concurrency=10`, each with its own user folder and the package installed
  * from its packed tarball. 30 webhook calls at once reach the node through the workers.

@@ -1,5 +1,5 @@
 /**
- * Issue #10: 30 webhook calls at once reach the node in ONE real n8n process (`n8n start`,
+ * A webhook burst: 30 webhook calls at once reach the node in ONE real n8n process (`n8n start`,
  * regular mode) against Runbase's documented limit (20 requests per 10 s per key). The
  * node keeps one request budget per key for the whole process, so the 30 executions share
  * it and hardly ever see a 429; every call is answered with its own image URL.

@@ -1,5 +1,5 @@
 /**
- * Issue #10: what a Webhook caller with "Respond: When Last Node Finishes" learns when one
+ * What a Webhook caller with "Respond: When Last Node Finishes" learns when one
  * of its items fails, in one real n8n process. Three prompts in one call; the middle one's
  * run is still processing when the node's Timeout ends.
  *

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: downloads are bounded: size, content type, http(s) only;
+ * Fault suite, rule: downloads are bounded: size, content type, http(s) only;
  * the run is kept when its image is refused.
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.

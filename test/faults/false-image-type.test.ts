@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: a download is an image by its first bytes, not by its declared
+ * Fault suite, rule: a download is an image by its first bytes, not by its declared
  * content type. An HTML page or an SVG labelled image/png is refused (once: trying again will not
  * help) and the run is kept; a real image under the wrong image type is stored as what it is.
  *

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: the API key never leaks: not in errors, output or execution data,
+ * Fault suite, rule: the API key never leaks: not in errors, output or execution data,
  * also when Runbase rejects the key or echoes it back.
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.

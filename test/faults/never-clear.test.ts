@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: a fault that never clears ends each item with a clear error in time,
+ * Fault suite, rule: a fault that never clears ends each item with a clear error in time,
  * no hang: server errors, unknown status words, failed runs, failing downloads, contract breaks.
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: a create fault after which a run may exist is never sent again,
+ * Fault suite, rule: a create fault after which a run may exist is never sent again,
  * and the error says a run may have started (naming it when its id was seen).
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: a transient fault on an API answer (5xx, 429, drops, stalls, broken JSON,
+ * Fault suite, rule: a transient fault on an API answer (5xx, 429, drops, stalls, broken JSON,
  * unknown status words, an odd create status) costs time, never an item: every item still gets its images,
  * from exactly one run.
  *

@@ -1,5 +1,5 @@
 /**
- * Fault suite (issue 5), rule: transient download faults, a refused connection and a separate image host
+ * Fault suite, rule: transient download faults, a refused connection and a separate image host
  * cost time, never an item: every item still gets its images, from exactly one run.
  *
  * Checks and fixtures: test/helpers/faultChecks.ts (audit, leaks, runMany) and test/helpers/fixtures.ts.

@@ -1,5 +1,5 @@
 /**
- * The fault suite's checks (issue 5): faults, bad answers and secrets. Nothing lost, nothing paid twice, nothing leaked.
+ * The fault suite's checks: faults, bad answers and secrets. Nothing lost, nothing paid twice, nothing leaked.
  *
  * Every engine test runs many items through n8n's real WorkflowExecute with
  * Continue On Fail against the simulator with one fault switch on, then audits:
@@ -147,7 +147,7 @@ export interface Audit {
 	errors: Map<number, IDataObject>;
 }
 
-/** The invariants of issue 5, checked for every item of a run. */
+/** The fault suite's invariants (nothing lost, nothing paid twice, nothing leaked), checked for every item of a run. */
 export async function audit(ran: Ran): Promise<Audit> {
 	const { result, prompts } = ran;
 	const problems: string[] = [];

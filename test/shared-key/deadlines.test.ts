@@ -3,16 +3,11 @@
  * usage cap is told apart from a rate limit.
  */
 import { runWorkflow } from '../helpers/engine';
+import { FAST_POLLING } from '../helpers/fixtures';
 import { expectNoDoubleCreate, expectNoRunLost } from '../helpers/sharedKey';
-import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator';
+import { useSimulator } from '../helpers/useSimulator';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ pendingMs: 20, processingMs: 300 });
-});
-afterAll(async () => await sim.close());
-beforeEach(() => sim.reset());
+const sim = useSimulator({ pendingMs: 20, processingMs: 300 });
 
 const generate = (options: Record<string, unknown>, count = 1) => ({
 	items: Array.from({ length: count }, (_, index) => ({ prompt: `Prompt ${index}` })),
@@ -20,7 +15,7 @@ const generate = (options: Record<string, unknown>, count = 1) => ({
 		operation: 'generate',
 		prompt: '={{ $json.prompt }}',
 		returnAs: 'urls',
-		options: { firstCheck: 0.3, pollInterval: 0.2, concurrency: count, ...options },
+		options: { ...FAST_POLLING, concurrency: count, ...options },
 	},
 	credentials: { apiKey: 'sk-test', baseUrl: '' },
 });
