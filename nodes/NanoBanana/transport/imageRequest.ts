@@ -1,7 +1,7 @@
 /** One image request: where it may go (checked again at every redirect), and reading the first bytes of its body. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { isRestrictedHost } from '../helpers/addressPolicy';
+import { hostAndPort, isRestrictedHost } from '../helpers/addressPolicy';
 import type { RunSettings } from '../helpers/interfaces';
 import { isWebAddress } from '../helpers/webAddress';
 
@@ -51,7 +51,7 @@ function refusedAddress(url: string, job: DownloadJob): DownloadProblem | undefi
 	if (!isWebAddress(parsed)) {
 		return new DownloadProblem(`The image address uses "${parsed.protocol}", but only http and https are downloaded`, false);
 	}
-	if (parsed.host.toLowerCase() !== job.apiHostAndPort && isRestrictedHost(parsed.hostname)) {
+	if (hostAndPort(parsed.href) !== job.apiHostAndPort && isRestrictedHost(parsed.hostname)) {
 		return new DownloadProblem(`The image address ${parsed.origin} is a local, private or metadata address, which the node never downloads from`, false);
 	}
 	return undefined;
