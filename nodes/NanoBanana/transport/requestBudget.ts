@@ -22,25 +22,19 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * executions using the key) and follows it at once when it changes. Other
  * processes may use the key too, so the budget adapts as TCP does (AIMD): a 429
  * lowers the rate to 70% and pauses every request until the window has cleared;
- * accepted answers raise it again a little at a time, and a minute after the last
- * decrease it is forgotten. 429s within a window of the last decrease lower the rate once.
- * After a pause requests are released evenly for one window, and after a pause
- * or a quiet spell one goes out until its answer shows the window has room. A
- * new budget holds its first burst back for a random moment, so workers that
- * start together do not all collide.
+ * accepted answers raise it a little at a time; a minute after the last decrease
+ * it is forgotten. 429s within a window of the last decrease lower the rate once. After
+ * a pause requests go out evenly for one window, and after a pause or a quiet spell
+ * one goes out until its answer shows room. A new budget holds its first burst back
+ * a random moment, so workers that start together do not all collide.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
  * to this budget than they were to Runbase.
  */
 export class RequestBudget {
-	/**
-	 * Set by a 429: the rate AIMD lowered the key to, raised by accepted answers until it is back at
-	 * Requests per 10 Seconds. Unset while Requests per 10 Seconds alone sets the rate, so lifting it
-	 * lifts the rate at once.
-	 */
+	/** Set by a 429 until accepted answers raise it back to Requests per 10 Seconds; unset, lifting that lifts the rate at once. */
 	private recoveringRate?: number;
-
 	private slots: Slot[] = [];
 	private readonly waiters: Waiter[] = [];
 	private pausedUntil = 0;
@@ -96,9 +90,8 @@ export class RequestBudget {
 
 	/** True when nothing waits and `checksPerRun` more checks for every watched run fit in the window: they cost nobody anything. */
 	hasRoomForChecks(checksPerRun: number, now = Date.now()): boolean {
-		const inWindow = this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now).length;
 		const wanted = Math.max(1, this.watchedRuns) * checksPerRun;
-		return now >= this.pausedUntil && this.waiters.length === 0 && inWindow + wanted <= this.allowedPerWindow;
+		return now >= this.pausedUntil && this.waiters.length === 0 && this.slotsInWindow(now).length + wanted <= this.allowedPerWindow;
 	}
 
 	/** Resolves with a slot when the request may be sent, or `undefined` once its deadline passed. */
@@ -171,8 +164,9 @@ export class RequestBudget {
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
 
-	private forgetOldSlots(now: number): void {
-		this.slots = this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now);
+	/** Slots the key's window still counts: in flight, or answered less than a window ago. */
+	private slotsInWindow(now: number): Slot[] {
+		return this.slots.filter((slot) => slot.answeredAt === undefined || slot.answeredAt + this.windowMs > now);
 	}
 
 	/** What answers said about the window is stale after a quiet spell, or once the first burst is held back: start slow again. */
@@ -181,7 +175,7 @@ export class RequestBudget {
 		if (holdingFirstBurst || now - this.lastGrantAt > QUIET_SPELL_MS) this.inFlightLimit = Math.min(this.inFlightLimit, INITIAL_IN_FLIGHT);
 	}
 
-	/** The earliest time the next request may go out (old slots forgotten and slow start applied first). */
+	/** The earliest time the next request may go out (once old slots are dropped and slow start applied). */
 	private nextSlotAt(now: number): number {
 		let at = Math.max(now, this.pausedUntil);
 		const allowed = this.allowedPerWindow;
@@ -221,7 +215,7 @@ export class RequestBudget {
 					this.settle(waiter, undefined);
 				}
 				if (this.waiters.length === 0) break;
-				this.forgetOldSlots(now);
+				this.slots = this.slotsInWindow(now);
 				this.restartSlowIfStale(now);
 				const slotAt = this.nextSlotAt(now);
 				if (slotAt > now) {
