@@ -153,8 +153,8 @@ interface GenerateRequest {
 	input: NanoBananaInput;
 	binaries: BinaryReference[];
 	urls: string[];
-	/** When to check a new run first until runs of this model and resolution have finished. */
-	firstCheckMs: number;
+	/** How long a run is expected to take (First Check, or the model's usual time) until runs of this model and resolution have finished. */
+	expectedRunMs: number;
 	settings: RunSettings;
 }
 
@@ -185,12 +185,12 @@ export const generate: Operation<GenerateRequest> = {
 			input: { prompt, aspect_ratio: aspectRatio, ...(model.resolutions ? { resolution } : {}) },
 			binaries,
 			urls,
-			firstCheckMs: options.firstCheck === undefined ? expectedSeconds(model, resolution) * 1000 : settings.firstCheckMs,
+			expectedRunMs: options.firstCheck === undefined ? expectedSeconds(model, resolution) * 1000 : settings.firstCheckMs,
 			settings,
 		};
 	},
 
-	async execute(job, { model, resolution, input, binaries, urls, firstCheckMs }) {
+	async execute(job, { model, resolution, input, binaries, urls, expectedRunMs }) {
 		const { itemIndex } = job;
 		const references = [...binaries.map((binary) => binary.identity), ...urls];
 		const fingerprint = fingerprintOf({ model: model.id, input, references });
@@ -210,16 +210,16 @@ export const generate: Operation<GenerateRequest> = {
 				return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
 			},
 		});
-		const item = await waitAndDeliver(job, created, reused, askedFor, estimatorFor(estimatorKey(model.id, resolution)), firstCheckMs);
+		const item = await waitAndDeliver(job, created, reused, askedFor, estimatorFor(estimatorKey(model.id, resolution)), expectedRunMs);
 		if (deduplicated) item.json.reused = true;
 		return item;
 	},
 };
 
-async function waitAndDeliver(job: ItemJob, created: RunbaseRun, reused: boolean, askedFor: AskedFor, estimator: CompletionEstimator, firstCheckMs: number) {
+async function waitAndDeliver(job: ItemJob, created: RunbaseRun, reused: boolean, askedFor: AskedFor, estimator: CompletionEstimator, expectedRunMs: number) {
 	if (!job.settings.waitForCompletion) return await deliver(job, created, askedFor);
 	const createdAt = Date.now();
-	const run = await waitForRun(job, created.id, (tight) => (reused ? 0 : estimator.expectedMs(firstCheckMs, tight)));
+	const run = await waitForRun(job, created.id, (tight) => (reused ? 0 : estimator.expectedMs(expectedRunMs, tight)));
 	if (!reused) estimator.record(run, Date.now() - createdAt);
 	return await deliver(job, { ...created, ...run }, askedFor, Date.now() - job.startedAt);
 }
