@@ -7,8 +7,10 @@ const EAGER_QUANTILE = 0.5;
 const PATIENT_QUANTILE = 0.8;
 const MARGIN_MS = 150;
 /**
- * Until this many runs have finished, the prior fills the missing samples: one
- * fast or slow run in a fresh process must not move every next first check.
+ * The prior (Runbase's documented time for the model) counts as this many runs:
+ * one fast or slow run in a fresh process must not move every next first check,
+ * and a few runs learned must not swing it from one execution to the next. Among
+ * the 50 runs kept it weighs little.
  */
 const PRIOR_WEIGHT = 5;
 
@@ -22,8 +24,8 @@ export class CompletionEstimator {
 	/** Expected time from creation to a finished run, in milliseconds; `priorMs` until a run has finished. */
 	expectedMs(priorMs: number, eager = false): number {
 		if (this.durationsMs.length === 0) return priorMs;
-		const priorFill = new Array<number>(Math.max(0, PRIOR_WEIGHT - this.durationsMs.length)).fill(priorMs);
-		const sorted = [...this.durationsMs, ...priorFill].sort((a, b) => a - b);
+		const prior = new Array<number>(PRIOR_WEIGHT).fill(priorMs);
+		const sorted = [...this.durationsMs, ...prior].sort((a, b) => a - b);
 		const quantile = eager ? EAGER_QUANTILE : PATIENT_QUANTILE;
 		const index = Math.min(sorted.length - 1, Math.floor(sorted.length * quantile));
 		return sorted[index] + MARGIN_MS;
