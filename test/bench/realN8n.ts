@@ -28,6 +28,8 @@ const { packTarball } = require(path.join(REPO_ROOT, 'test/e2e/packTarball.js'))
 const TRIALS = Number(process.env.BENCH_N8N_TRIALS ?? 3);
 const LONE_EXECUTIONS = Number(process.env.BENCH_N8N_LONE ?? 20);
 const BURST = 30;
+/** `lone`, `burst` or both (default). */
+const PARTS = new Set((process.env.BENCH_N8N_PARTS ?? 'lone,burst').split(','));
 const API_KEY = 'sk-bench';
 const LONE_PATH = 'bench-lone';
 const BURST_PATH = 'bench-burst';
@@ -137,12 +139,12 @@ export async function printRealN8nRows(): Promise<void> {
 		const workflows = [burstWorkflow('benchLoneCalls1', LONE_PATH), burstWorkflow('benchBurstCall1', BURST_PATH)];
 		await instance.importWorkflows(workflows);
 		for (const workflow of workflows) await instance.publishWorkflow(workflow.id);
-		for (let trial = 1; trial <= TRIALS; trial++) {
+		for (let trial = 1; PARTS.has('lone') && trial <= TRIALS; trial++) {
 			await quietWindow();
 			rows.push(await loneTrial(sim, instance, trial));
 			log(`done: ${rows[rows.length - 1].label}`);
 		}
-		for (let trial = 1; trial <= TRIALS; trial++) {
+		for (let trial = 1; PARTS.has('burst') && trial <= TRIALS; trial++) {
 			await quietWindow();
 			rows.push(await burstTrial(sim, instance, trial));
 			log(`done: ${rows[rows.length - 1].label}`);

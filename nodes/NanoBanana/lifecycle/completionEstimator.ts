@@ -7,10 +7,12 @@ const EAGER_QUANTILE = 0.5;
 const PATIENT_QUANTILE = 0.8;
 const MARGIN_MS = 150;
 /**
- * The prior (Runbase's documented time for the model) counts as this many runs:
- * one fast or slow run in a fresh process must not move every next first check,
- * and a few runs learned must not swing it from one execution to the next. Among
- * the 50 runs kept it weighs little.
+ * The prior (Runbase's documented time for the model) counts as this many runs.
+ * For the eager first check of a lone run it always does: the median of a few
+ * runs swings by a second between executions, and tight checks make every second
+ * too early cost more requests; among the 50 runs kept it weighs little. For the
+ * patient check of a busy key it only stands in until that many runs have
+ * finished: there the first check of the last runs sets when the batch ends.
  */
 const PRIOR_WEIGHT = 5;
 
@@ -24,7 +26,8 @@ export class CompletionEstimator {
 	/** Expected time from creation to a finished run, in milliseconds; `priorMs` until a run has finished. */
 	expectedMs(priorMs: number, eager = false): number {
 		if (this.durationsMs.length === 0) return priorMs;
-		const prior = new Array<number>(PRIOR_WEIGHT).fill(priorMs);
+		const priorRuns = eager ? PRIOR_WEIGHT : Math.max(0, PRIOR_WEIGHT - this.durationsMs.length);
+		const prior = new Array<number>(priorRuns).fill(priorMs);
 		const sorted = [...this.durationsMs, ...prior].sort((a, b) => a - b);
 		const quantile = eager ? EAGER_QUANTILE : PATIENT_QUANTILE;
 		const index = Math.min(sorted.length - 1, Math.floor(sorted.length * quantile));
