@@ -135,13 +135,21 @@ export async function sharedKeyRows(): Promise<Row[]> {
 	return rows;
 }
 
-/** Measured one-item executions for one spread of run times, from a fixed seed so bench runs compare. */
+/**
+ * Measured one-item executions for one spread of run times: the spread's even quantiles in a
+ * seeded random order, so bench runs compare and a run differs from the spread by its order only.
+ */
 async function measuredLoneRuns(spread: RunSpread, executions: number) {
 	let seed = 7;
 	const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
+	const times = Array.from({ length: executions }, (_, index) => spread.quantileMs((index + 0.5) / executions));
+	for (let index = times.length - 1; index > 0; index--) {
+		const other = Math.floor(random() * (index + 1));
+		[times[index], times[other]] = [times[other], times[index]];
+	}
 	const sim = await startSimulator({
 		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
-		timing: () => ({ pendingMs: 50, processingMs: spread.quantileMs(random()) - 50 }),
+		timing: () => ({ pendingMs: 50, processingMs: (times.shift() ?? spread.quantileMs(0.5)) - 50 }),
 	});
 	try {
 		return await singleItemLatency(sim, executions);
