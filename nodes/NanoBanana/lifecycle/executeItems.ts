@@ -68,8 +68,7 @@ export async function executeItems<Request extends { settings: RunSettings }>(ct
 				spendCap,
 				startedAt,
 				deadline: startedAt + request.settings.timeoutMs,
-				// One signal per item: each wait adds a listener, and one shared signal would warn past ten.
-				signal: AbortSignal.any([signal]),
+				signal,
 			};
 			try {
 				results[itemIndex] = await operation.execute(job, request);

@@ -1,4 +1,4 @@
-import { wait } from '../helpers/wait';
+import { ownSignal, wait } from '../helpers/wait';
 import {
 	DECREASE_FACTOR,
 	FIRST_BURST_JITTER_MS,
@@ -98,10 +98,11 @@ export class RequestBudget {
 	async acquire(request: BudgetRequest): Promise<BudgetSlot | undefined> {
 		request.signal?.throwIfAborted();
 		const granted = new Promise<BudgetSlot | undefined>((resolve, reject) => {
-			const waiter: Waiter = { ...request, resolve, reject };
-			if (request.signal) {
-				waiter.onAbort = () => this.withdraw(waiter, request.signal?.reason);
-				request.signal.addEventListener('abort', waiter.onAbort, { once: true });
+			const signal = request.signal && ownSignal(request.signal);
+			const waiter: Waiter = { ...request, signal, resolve, reject };
+			if (signal) {
+				waiter.onAbort = () => this.withdraw(waiter, signal.reason);
+				signal.addEventListener('abort', waiter.onAbort, { once: true });
 			}
 			const index = this.waiters.findIndex((other) => other.priority > request.priority);
 			if (index === -1) this.waiters.push(waiter);

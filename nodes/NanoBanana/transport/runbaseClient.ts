@@ -82,11 +82,6 @@ export class RunbaseClient {
 		private readonly signal: AbortSignal,
 	) {}
 
-	/** One signal per wait: many items wait at once, and listeners on one shared signal would warn past ten. */
-	private waitSignal(): AbortSignal {
-		return AbortSignal.any([this.signal]);
-	}
-
 	/** The API's host and port: image downloads may go there even when it is a private address. */
 	get apiHostAndPort(): string {
 		return hostAndPort(this.connection.baseUrl) ?? '';
@@ -126,7 +121,7 @@ export class RunbaseClient {
 				continue;
 			}
 			if (isWorthReconnecting(outcome) && ++unreachable < MAX_UNREACHABLE_ATTEMPTS) {
-				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.waitSignal());
+				await wait(Math.min(backoffMs(unreachable), limits.deadline - Date.now()), this.signal);
 				continue;
 			}
 			if (!outcome.ok) {
@@ -183,7 +178,7 @@ export class RunbaseClient {
 			}
 			const pause = Math.min(backoffMs(++failures), limits.deadline - Date.now());
 			if (pause <= 0) return { problem };
-			await wait(pause, this.waitSignal());
+			await wait(pause, this.signal);
 		}
 	}
 
@@ -213,7 +208,7 @@ export class RunbaseClient {
 		limits: RequestLimits,
 		body?: IDataObject,
 	): Promise<ApiOutcome | typeof DEADLINE> {
-		const slot = await this.budget.acquire({ priority, deadline: limits.deadline, signal: this.waitSignal() });
+		const slot = await this.budget.acquire({ priority, deadline: limits.deadline, signal: this.signal });
 		if (!slot) return DEADLINE;
 		let outcome: ApiOutcome = { ok: false, code: 'CANCELLED', message: 'The execution was cancelled' };
 		try {
