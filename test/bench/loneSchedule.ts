@@ -38,6 +38,16 @@ export const PEAKED_SPREAD: RunSpread = {
 	quantileMs: (p) => (p < 0.5 ? SHORTEST_MS + 2000 * Math.sqrt(2 * p) : LONGEST_MS - 2000 * Math.sqrt(2 * (1 - p))),
 };
 
+/** `count` run times at the spread's even quantiles, in an order shuffled by `random`. */
+export function shuffledRunTimes(spread: RunSpread, count: number, random: () => number = Math.random): number[] {
+	const times = Array.from({ length: count }, (_, index) => spread.quantileMs((index + 0.5) / count));
+	for (let index = times.length - 1; index > 0; index--) {
+		const other = Math.floor(random() * (index + 1));
+		[times[index], times[other]] = [times[other], times[index]];
+	}
+	return times;
+}
+
 export interface LoneRunFigures {
 	medianMs: number;
 	/** Share of runs the node has within 400 ms of being ready. */

@@ -15,7 +15,7 @@ import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookCalls';
 import type { LoneRunFigures } from './loneSchedule';
-import { EVEN_SPREAD, latencyFigures } from './loneSchedule';
+import { EVEN_SPREAD, latencyFigures, shuffledRunTimes } from './loneSchedule';
 import { printTable, quietWindow } from './measure';
 
 /** The e2e harness finds n8n's install from its own folder: it is loaded from the source tree, not from `.bench`. */
@@ -24,6 +24,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const n8n = require(path.join(REPO_ROOT, 'test/e2e/n8n.js')) as typeof import('../e2e/n8n');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { packTarball } = require(path.join(REPO_ROOT, 'test/e2e/packTarball.js')) as typeof import('../e2e/packTarball');
+
+type N8nInstance = Awaited<ReturnType<typeof n8n.createInstance>>;
 
 const TRIALS = Number(process.env.BENCH_N8N_TRIALS ?? 3);
 const LONE_EXECUTIONS = Number(process.env.BENCH_N8N_LONE ?? 20);
@@ -39,16 +41,6 @@ interface TrialFigures extends LoneRunFigures {
 	rateLimited: number;
 	wallS: number;
 	failed: number;
-}
-
-/** `count` run times at the even quantiles of 5 to 9 s, shuffled. */
-function shuffledEvenRunTimes(count: number): number[] {
-	const times = Array.from({ length: count }, (_, index) => EVEN_SPREAD.quantileMs((index + 0.5) / count));
-	for (let index = times.length - 1; index > 0; index--) {
-		const other = Math.floor(Math.random() * (index + 1));
-		[times[index], times[other]] = [times[other], times[index]];
-	}
-	return times;
 }
 
 /** Every run of this trial takes the next of `times` from creation to ready. */
@@ -76,7 +68,7 @@ async function postPrompt(url: string, prompt: string): Promise<boolean> {
 }
 
 /** One trial in a fresh `n8n start`: `work` gets the webhook URL of `webhookPath`. */
-async function inFreshN8n(instance: Awaited<ReturnType<typeof n8n.createInstance>>, webhookPath: string, work: (url: string) => Promise<number>) {
+async function inFreshN8n(instance: N8nInstance, webhookPath: string, work: (url: string) => Promise<number>) {
 	const server = await instance.startServer();
 	try {
 		await server.waitForWebhook(webhookPath, { method: 'POST' });
@@ -88,8 +80,8 @@ async function inFreshN8n(instance: Awaited<ReturnType<typeof n8n.createInstance
 	}
 }
 
-async function loneTrial(sim: Simulator, instance: Awaited<ReturnType<typeof n8n.createInstance>>, trial: number): Promise<TrialFigures> {
-	useRunTimes(sim, shuffledEvenRunTimes(LONE_EXECUTIONS));
+async function loneTrial(sim: Simulator, instance: N8nInstance, trial: number): Promise<TrialFigures> {
+	useRunTimes(sim, shuffledRunTimes(EVEN_SPREAD, LONE_EXECUTIONS));
 	const { wallS, failed } = await inFreshN8n(instance, LONE_PATH, async (url) => {
 		let failures = 0;
 		for (let index = 0; index < LONE_EXECUTIONS; index++) {
@@ -100,8 +92,8 @@ async function loneTrial(sim: Simulator, instance: Awaited<ReturnType<typeof n8n
 	return figuresOf(sim, `${LONE_EXECUTIONS} lone executions, trial ${trial}`, wallS, failed);
 }
 
-async function burstTrial(sim: Simulator, instance: Awaited<ReturnType<typeof n8n.createInstance>>, trial: number): Promise<TrialFigures> {
-	useRunTimes(sim, shuffledEvenRunTimes(BURST));
+async function burstTrial(sim: Simulator, instance: N8nInstance, trial: number): Promise<TrialFigures> {
+	useRunTimes(sim, shuffledRunTimes(EVEN_SPREAD, BURST));
 	const { wallS, failed } = await inFreshN8n(instance, BURST_PATH, async (url) => {
 		const answers = await fireBurst(url, BURST, `bench-${trial}`);
 		return answers.filter((answer) => answer.status !== 200 || !Array.isArray(answer.body?.urls)).length;

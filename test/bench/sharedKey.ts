@@ -11,7 +11,7 @@ import path from 'node:path';
 import { freshProcess, runWorkflow } from '../helpers/engine';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
-import { cheapestHalfWithin400Figures, EVEN_SPREAD, latencyFigures, nodeScheduleFigures, PEAKED_SPREAD } from './loneSchedule';
+import { cheapestHalfWithin400Figures, EVEN_SPREAD, latencyFigures, nodeScheduleFigures, PEAKED_SPREAD, shuffledRunTimes } from './loneSchedule';
 import type { LoneRunFigures, RunSpread } from './loneSchedule';
 import type { Row } from './measure';
 import { floorSeconds, GENERATION_MS, LIMIT, measure, printTable, quietWindow, WINDOW_MS } from './measure';
@@ -142,11 +142,7 @@ export async function sharedKeyRows(): Promise<Row[]> {
 async function measuredLoneRuns(spread: RunSpread, executions: number) {
 	let seed = 7;
 	const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
-	const times = Array.from({ length: executions }, (_, index) => spread.quantileMs((index + 0.5) / executions));
-	for (let index = times.length - 1; index > 0; index--) {
-		const other = Math.floor(random() * (index + 1));
-		[times[index], times[other]] = [times[other], times[index]];
-	}
+	const times = shuffledRunTimes(spread, executions, random);
 	const sim = await startSimulator({
 		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
 		timing: () => ({ pendingMs: 50, processingMs: (times.shift() ?? spread.quantileMs(0.5)) - 50 }),
