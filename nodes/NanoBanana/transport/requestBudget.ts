@@ -7,6 +7,7 @@ import {
 	pauseAfter429Ms,
 	QUIET_SPELL_MS,
 	RATE_LIMIT_MEMORY_MS,
+	REQUEST_GAP_MS,
 	SLOW_ANSWER_MS,
 } from './budgetTuning';
 import type { BudgetAnswer, BudgetRequest, BudgetSlot, Slot, Waiter } from './budgetSlots';
@@ -26,7 +27,8 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * it is forgotten. 429s within a window of the last decrease lower the rate once. After
  * a pause requests go out evenly for one window, and after a pause or a quiet spell
  * one goes out until its answer shows room. A new budget holds its first burst back
- * a random moment, so workers that start together do not all collide.
+ * a random moment, so workers that start together do not all collide, and its requests
+ * go out a little apart, so that few are in flight when a window shared with others fills.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -187,6 +189,7 @@ export class RequestBudget {
 			at = Math.max(at, freedAt[this.slots.length - allowed]);
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / allowed);
+		at = Math.max(at, this.lastGrantAt + REQUEST_GAP_MS);
 		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) at = Math.max(at, this.firstBurstAt);
 		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
 		if (waitingForAnswers.length >= this.inFlightLimit) {

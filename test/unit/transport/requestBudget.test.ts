@@ -1,6 +1,6 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
 import type { BudgetAnswer, BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
-import { pauseAfter429Ms } from '../../../nodes/NanoBanana/transport/budgetTuning';
+import { pauseAfter429Ms, REQUEST_GAP_MS } from '../../../nodes/NanoBanana/transport/budgetTuning';
 
 const far = () => Date.now() + 60_000;
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,7 +29,7 @@ test('grants as many requests as a window allows, then one slot per answer that 
 			slot?.answered({ kind: 'accepted' });
 		}),
 	);
-	expect(times.slice(0, 3).every((time) => time < 100)).toBe(true);
+	expect(times.slice(0, 3).every((time) => time < 200)).toBe(true);
 	// The fourth waited until the first answer was a whole window old.
 	expect(times[3]).toBeGreaterThanOrEqual(290);
 });
@@ -37,15 +37,31 @@ test('grants as many requests as a window allows, then one slot per answer that 
 test('slow start: only one request goes out until its answer shows the window has room', async () => {
 	const budget = new RequestBudget(20, 10_000, noJitter);
 	const { granted } = request(budget, [1, 2, 3, 4, 5, 6]);
-	await sleep(30);
+	await sleep(4 * REQUEST_GAP_MS);
 	expect(granted).toHaveLength(1);
 	granted[0].slot.answered({ kind: 'accepted' });
-	await sleep(30);
+	await sleep(4 * REQUEST_GAP_MS);
 	// Each accepted answer allows one more in flight: 1, then 2, then 3 ...
 	expect(granted).toHaveLength(3);
 	for (const grant of granted.slice(1)) grant.slot.answered({ kind: 'accepted' });
-	await sleep(30);
+	await sleep(6 * REQUEST_GAP_MS);
 	expect(granted).toHaveLength(6);
+});
+
+test('requests go out a request gap apart, so that few are in flight when a window shared with others fills', async () => {
+	const budget = new RequestBudget(20, 10_000, noJitter);
+	const times: number[] = [];
+	await Promise.all(
+		[1, 2, 3, 4, 5].map(async (priority) => {
+			const slot = await budget.acquire({ priority, deadline: far() });
+			times.push(Date.now());
+			slot?.answered({ kind: 'accepted' });
+		}),
+	);
+	const gaps = times.slice(1).map((time, index) => time - times[index]);
+	expect(Math.min(...gaps)).toBeGreaterThanOrEqual(REQUEST_GAP_MS - 1);
+	// Apart, not paced: the whole burst still leaves at once in human terms.
+	expect(times[4] - times[0]).toBeLessThan(20 * REQUEST_GAP_MS);
 });
 
 test('a new budget sends its first request at once and holds the rest of its first burst back a random while', async () => {
@@ -201,14 +217,14 @@ describe('when Requests per 10 Seconds changes (clock under the test\'s control)
 		expect(budget.allowedPerWindow).toBe(20);
 	});
 
-	test('raising Requests per 10 Seconds lets requests already waiting for the window go at once', async () => {
+	test('raising Requests per 10 Seconds lets requests already waiting for the window go at once (a request gap apart)', async () => {
 		const budget = new RequestBudget(1, WINDOW_MS, noJitter);
 		(await budget.acquire({ priority: 0, deadline: far() }))?.answered({ kind: 'accepted' });
 		const { granted } = request(budget, [1]);
 		await jest.advanceTimersByTimeAsync(0);
 		expect(granted).toHaveLength(0);
 		budget.setRequestsPerWindow(20);
-		await jest.advanceTimersByTimeAsync(0);
+		await jest.advanceTimersByTimeAsync(REQUEST_GAP_MS);
 		expect(granted).toHaveLength(1);
 	});
 
