@@ -49,9 +49,10 @@ export function pauseAfter429Ms(retryAfterMs: number | undefined, windowMs: numb
 export const RATE_LIMIT_MEMORY_MS = 60_000;
 
 /**
- * Requests of one key go out at least this far apart. Another client on the key can fill the
- * window at any moment, and every request of ours in flight then is turned away: a nearby server
- * answers within a few milliseconds, so at this spacing one at most is, while a burst of 20 still
- * leaves within 0.6 s (on a distant server slow start spaces a burst more than this anyway).
+ * While a request of the key is unanswered, the next goes out no sooner than this after it.
+ * Another client on the key can fill the window at any moment, and every request of ours in
+ * flight then is turned away: a nearby server answers within a few milliseconds, so the next
+ * request waits for that answer and one at most is in flight; a distant server's slow answers
+ * still let a burst out within a few round trips (slow start spaces it more than this anyway).
  */
 export const REQUEST_GAP_MS = 30;

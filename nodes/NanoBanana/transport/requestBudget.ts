@@ -27,8 +27,9 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * it is forgotten. 429s within a window of the last decrease lower the rate once. After
  * a pause requests go out evenly for one window, and after a pause or a quiet spell
  * one goes out until its answer shows room. A new budget holds its first burst back
- * a random moment, so workers that start together do not all collide, and its requests
- * go out a little apart, so that few are in flight when a window shared with others fills.
+ * a random moment, so workers that start together do not all collide; and a request goes
+ * out while another is unanswered only a moment after it, so that few are in flight when a
+ * window shared with others fills.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -189,8 +190,8 @@ export class RequestBudget {
 			at = Math.max(at, freedAt[this.slots.length - allowed]);
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / allowed);
-		at = Math.max(at, this.lastGrantAt + REQUEST_GAP_MS);
 		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) at = Math.max(at, this.firstBurstAt);
+		if (this.slots.some((slot) => slot.answeredAt === undefined)) at = Math.max(at, this.lastGrantAt + REQUEST_GAP_MS);
 		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
 		if (waitingForAnswers.length >= this.inFlightLimit) {
 			// The next answer wakes the pump; a slow one stops counting after a while.
