@@ -2,18 +2,19 @@
  * `npm run bench`: throughput, latency and memory of the node in n8n's engine
  * against the simulator with Runbase's documented rate limit (20 requests per
  * 10 s), and of the node in real n8n. Prints figures; asserts nothing. BENCH_SECTIONS
- * picks parts (default `single,shared,latency,n8n`; also `models`: 20 binary 4K images
- * from Nano Banana Pro).
+ * picks parts (default `single,shared,latency,n8n,queue`; also `models`: 20 binary 4K
+ * images from Nano Banana Pro).
  */
 import { initBinaryData } from '../helpers/engine';
 import type { Row } from './measure';
 import { documentedSimulator, GENERATION_MS, LIMIT, printRows, quietWindow, WINDOW_MS } from './measure';
 import { modelRows } from './models';
+import { queueModeRows } from './queueMode';
 import { printRealN8nRows } from './realN8n';
 import { printSingleItemLatency, printTrialSummary, sharedKeyRows } from './sharedKey';
 import { naiveRun, nodeRun } from './singleExecution';
 
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'single,shared,latency,n8n').split(','));
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'single,shared,latency,n8n,queue').split(','));
 const SIZES = (process.env.BENCH_SIZES ?? '1,10,30,100').split(',').map(Number);
 const BASELINE_SIZES = (process.env.BENCH_BASELINE_SIZES ?? '1,10').split(',').map(Number);
 
@@ -48,6 +49,7 @@ async function main() {
 	if (SECTIONS.has('single')) rows.push(...(await singleExecutionRows()));
 	if (SECTIONS.has('shared')) rows.push(...(await sharedKeyRows()));
 	if (SECTIONS.has('models')) rows.push(...(await modelRows()));
+	if (SECTIONS.has('queue')) rows.push(...(await queueModeRows()));
 	if (rows.length > 0) printRows(rows);
 	printTrialSummary(rows);
 	if (SECTIONS.has('latency')) await printSingleItemLatency();

@@ -16,7 +16,7 @@ import type { LoneRunFigures, RunSpread } from './loneSchedule';
 import type { Row } from './measure';
 import { floorSeconds, GENERATION_MS, LIMIT, measure, printTable, quietWindow, WINDOW_MS } from './measure';
 
-function rowFrom(sim: Simulator, label: string, items: number, wallS: number, failed: number, rssGrowthMb: number): Row {
+export function rowFrom(sim: Simulator, label: string, items: number, wallS: number, failed: number, rssGrowthMb: number): Row {
 	const stats = sim.stats();
 	const api = stats.creates + stats.polls;
 	return {
@@ -95,7 +95,7 @@ async function singleItemLatency(sim: Simulator, executions: number) {
  * Lenient and strict limiters with Retry-After, then both without it: Runbase
  * documents no Retry-After, so a process must then wait out a whole window.
  */
-const LIMITERS = [
+export const LIMITERS = [
 	{ strict: false, retryAfter: true, label: 'lenient' },
 	{ strict: true, retryAfter: true, label: 'strict' },
 	{ strict: false, retryAfter: false, label: 'lenient, no Retry-After' },

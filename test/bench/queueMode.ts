@@ -1,0 +1,77 @@
+/**
+ * Workers on one key where users run them: n8n's queue mode, one `n8n start` main and
+ * three `n8n worker --concurrency=10` (Postgres and Redis, the package installed from
+ * its packed tarball), 30 webhook calls at once, each a one-item execution that one of
+ * the workers runs. Each worker keeps its own budget for the key, like the shared
+ * section's 3 forked processes. Under each limiter a few trials, each after a quiet
+ * window: a worker drops a budget no execution uses, so every trial starts anew.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+
+import { startSimulator } from '../simulator';
+import type { Simulator } from '../simulator';
+import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookCalls';
+import type { Row } from './measure';
+import { GENERATION_MS, quietWindow } from './measure';
+import { LIMITERS, rowFrom } from './sharedKey';
+
+/** The e2e harness finds n8n's install from its own folder: it is loaded from the source tree, not from `.bench`. */
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { QueueModeCluster } = require(path.join(REPO_ROOT, 'test/e2e/harness/queueMode.js')) as typeof import('../e2e/harness/queueMode');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { packTarball } = require(path.join(REPO_ROOT, 'test/e2e/packTarball.js')) as typeof import('../e2e/packTarball');
+
+type Cluster = Awaited<ReturnType<typeof QueueModeCluster.create>>;
+
+const WORKERS = 3;
+const CALLS = 30;
+const TRIALS = Number(process.env.BENCH_QUEUE_TRIALS ?? 3);
+const API_KEY = 'sk-bench';
+const WEBHOOK_PATH = 'bench-queue';
+
+async function queueTrial(sim: Simulator, cluster: Cluster, limiter: (typeof LIMITERS)[number], trial: number): Promise<Row> {
+	sim.reset();
+	sim.configure({ rateLimit: { ...DOCUMENTED_RATE_LIMIT, retryAfter: limiter.retryAfter, countRejected: limiter.strict } });
+	const before = cluster.workerExecutions().map((ids) => ids.length);
+	const answers = await fireBurst(cluster.webhookUrl(WEBHOOK_PATH), CALLS, `queue-${limiter.label}-${trial}`);
+	const finished = Date.now();
+	// n8n needs a moment to hand a job to a worker: time is counted from the first request to Runbase.
+	const firstRequest = Math.min(...sim.requests.map((request) => request.at));
+	const failed = answers.filter((answer) => answer.status !== 200 || !Array.isArray(answer.body?.urls)).length;
+	const perWorker = cluster.workerExecutions().map((ids, index) => ids.length - before[index]);
+	const label = `queue mode, main + ${WORKERS} workers, ${CALLS} calls, ${limiter.label}`;
+	console.error(`  [queue] ${label}, trial ${trial}: executions per worker ${perWorker.join('/')}`);
+	return { ...rowFrom(sim, `${label}, trial ${trial}`, CALLS, (finished - firstRequest) / 1000, failed, 0), trialOf: label };
+}
+
+export async function queueModeRows(): Promise<Row[]> {
+	const log = (line: string) => console.error(`  [queue] ${line}`);
+	const tarball = packTarball();
+	const sim = await startSimulator({ apiKeys: [API_KEY], generationMs: GENERATION_MS, rateLimit: DOCUMENTED_RATE_LIMIT });
+	let cluster: Cluster | undefined;
+	const rows: Row[] = [];
+	try {
+		cluster = await QueueModeCluster.create({ packageTarball: tarball, workers: WORKERS, concurrency: 10, log });
+		await cluster.importCredentials([
+			{ id: 'runbaseCred0001', name: 'Runbase account', type: 'runbaseApi', data: { apiKey: API_KEY, baseUrl: sim.apiBaseUrl } },
+		]);
+		const workflow = burstWorkflow('benchQueueBurst', WEBHOOK_PATH);
+		await cluster.importWorkflows([workflow]);
+		await cluster.start({ publish: [workflow.id] });
+		for (const limiter of LIMITERS) {
+			for (let trial = 1; trial <= TRIALS; trial++) {
+				await quietWindow();
+				const row = await queueTrial(sim, cluster, limiter, trial);
+				rows.push(row);
+				log(`done: ${row.label}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor`);
+			}
+		}
+	} finally {
+		await cluster?.stop();
+		await sim.close();
+		rmSync(path.dirname(tarball), { recursive: true, force: true });
+	}
+	return rows;
+}
