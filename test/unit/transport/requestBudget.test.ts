@@ -48,21 +48,6 @@ test('slow start: only one request goes out until its answer shows the window ha
 	expect(granted).toHaveLength(6);
 });
 
-test('while a request is unanswered the next goes out a request gap after it; answered at once, at once', async () => {
-	const budget = new RequestBudget(20, 10_000, noJitter);
-	const answeredAtOnce: number[] = [];
-	for (const priority of [1, 2, 3]) {
-		(await budget.acquire({ priority, deadline: far() }))?.answered({ kind: 'accepted' });
-		answeredAtOnce.push(Date.now());
-	}
-	// Three accepted answers let four be in flight: these go out while the earlier ones are unanswered.
-	const { granted, done } = request(budget, [4, 5, 6]);
-	await done;
-	const gaps = granted.slice(1).map((grant, index) => grant.at - granted[index].at);
-	expect(Math.min(...gaps)).toBeGreaterThanOrEqual(REQUEST_GAP_MS - 1);
-	expect(answeredAtOnce[2] - answeredAtOnce[0]).toBeLessThan(REQUEST_GAP_MS);
-});
-
 test('a new budget sends its first request at once and holds the rest of its first burst back a random while', async () => {
 	const budget = new RequestBudget(20, 10_000, () => 0.3);
 	const start = Date.now();
