@@ -191,8 +191,8 @@ export class RequestBudget {
 		}
 		if (now < this.pacedUntil) at = Math.max(at, this.lastGrantAt + this.windowMs / allowed);
 		if (this.grants >= INITIAL_IN_FLIGHT && now < this.firstBurstAt) at = Math.max(at, this.firstBurstAt);
-		if (this.slots.some((slot) => slot.answeredAt === undefined)) at = Math.max(at, this.lastGrantAt + REQUEST_GAP_MS);
 		const waitingForAnswers = this.slots.filter((slot) => slot.answeredAt === undefined && now - slot.grantedAt < SLOW_ANSWER_MS);
+		if (waitingForAnswers.length > 0) at = Math.max(at, this.lastGrantAt + REQUEST_GAP_MS);
 		if (waitingForAnswers.length >= this.inFlightLimit) {
 			// The next answer wakes the pump; a slow one stops counting after a while.
 			at = Math.max(at, Math.min(...waitingForAnswers.map((slot) => slot.grantedAt + SLOW_ANSWER_MS)));
