@@ -3,7 +3,7 @@
  * process, all on one key: they share the key's budget, so Runbase's limit is
  * met without 429 storms, under both kinds of rate limiter.
  */
-import { runWorkflow } from '../helpers/engine';
+import { freshProcess, runWorkflow } from '../helpers/engine';
 import { expectNoDoubleCreate, expectNoRunLost, oneItem, rateLimited, share429 } from '../helpers/sharedKey';
 import { useSimulator } from '../helpers/useSimulator';
 
@@ -58,5 +58,27 @@ test('a start turned away with 429 without Retry-After keeps its place ahead of 
 	// A's checks fell due during the pause and waited for it.
 	expect(afterPause[1].at - api[turnedAway].at).toBeGreaterThan(9000);
 	expectNoRunLost(sim, results);
+	expectNoDoubleCreate(sim);
+}, 60_000);
+
+test('a start kept waiting by a busy key longer than its run would take goes out before status checks that fell due later', async () => {
+	freshProcess();
+	// 6 items at 4 requests per 10 seconds: 4 starts go at once, 2 wait for the next window, and so
+	// do the 4 runs' checks, due 1 s after their starts.
+	const items = Array.from({ length: 6 }, (_, index) => ({ prompt: `Item ${index}` }));
+	const result = await runWorkflow({
+		...oneItem('', { firstCheck: 1, requestsPerWindow: 4, concurrency: 6 }),
+		items,
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+	});
+
+	expect(result.items.map((item) => item.json.status)).toEqual(Array(6).fill('succeeded'));
+	const api = sim.requests.filter((request) => request.host === 'api');
+	expect(api.slice(0, 4).map((request) => request.kind)).toEqual(Array(4).fill('create'));
+	// In the next window the 2 waiting starts go first: their runs generate while the checks go out,
+	// instead of after them (a whole window later).
+	expect(api.slice(4, 8).map((request) => request.kind)).toEqual(['create', 'create', 'poll', 'poll']);
+	expect(api[4].at - api[0].at).toBeGreaterThan(9000);
+	expectNoRunLost(sim, [result]);
 	expectNoDoubleCreate(sim);
 }, 60_000);

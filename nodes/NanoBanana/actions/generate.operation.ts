@@ -201,16 +201,18 @@ export const generate: Operation<GenerateRequest> = {
 			aspectRatio: input.aspect_ratio,
 			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
+		const estimator = estimatorFor(estimatorKey(model.id, resolution));
 		const { run: created, reused, deduplicated } = await startOnce(job, {
 			fingerprint,
 			model: model.id,
 			kind: estimatorKey(model.id, resolution),
+			expectedRunMs: estimator.expectedMs(expectedRunMs),
 			buildBody: async () => {
 				const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
 				return { model: model.id, input: { ...input, ...(addresses.length > 0 ? { image_urls: addresses } : {}) } };
 			},
 		});
-		const item = await waitAndDeliver(job, created, reused, askedFor, estimatorFor(estimatorKey(model.id, resolution)), expectedRunMs);
+		const item = await waitAndDeliver(job, created, reused, askedFor, estimator, expectedRunMs);
 		if (deduplicated) item.json.reused = true;
 		return item;
 	},

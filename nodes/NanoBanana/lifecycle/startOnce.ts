@@ -5,6 +5,15 @@ import { asNodeError, runError } from '../helpers/runErrors';
 import { deduplicate } from './deduplication';
 import type { ItemJob } from './itemJob';
 
+interface StartRequest {
+	fingerprint: string;
+	model: string;
+	kind: string;
+	/** How long the run is expected to take: it sets the start's place among status checks. */
+	expectedRunMs: number;
+	buildBody: () => Promise<IDataObject>;
+}
+
 /**
  * Starts an item's run at most once per execution, however often n8n's Retry On
  * Fail runs the node: a run started earlier is collected, and an earlier start
@@ -13,7 +22,7 @@ import type { ItemJob } from './itemJob';
  */
 export async function startOnce(
 	job: ItemJob,
-	request: { fingerprint: string; model: string; kind: string; buildBody: () => Promise<IDataObject> },
+	request: StartRequest,
 ): Promise<{ run: RunbaseRun; reused: boolean; deduplicated?: boolean }> {
 	const { deduplication } = job.settings;
 	if (!deduplication) return await startForItem(job, request);
@@ -31,7 +40,7 @@ export async function startOnce(
 
 async function startForItem(
 	job: ItemJob,
-	{ fingerprint, model, kind, buildBody }: { fingerprint: string; model: string; kind: string; buildBody: () => Promise<IDataObject> },
+	{ fingerprint, model, kind, expectedRunMs, buildBody }: StartRequest,
 ): Promise<{ run: RunbaseRun; reused: boolean }> {
 	const { ledger, itemIndex, client, settings } = job;
 	const earlier = ledger.earlier(itemIndex, fingerprint);
@@ -50,7 +59,7 @@ async function startForItem(
 	const reservation = await job.spendCap.reserve(kind, job.ctx.getNode(), itemIndex);
 	ledger.recordStarting(itemIndex, fingerprint);
 	try {
-		const run = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs });
+		const run = await client.createRun(body, { itemIndex, deadline: job.deadline, timeoutMs: settings.requestTimeoutMs, expectedRunMs });
 		ledger.recordCreated(itemIndex, fingerprint, run.id, run.status);
 		reservation?.settle(run.costUsd);
 		return { run, reused: false };

@@ -23,9 +23,6 @@ import {
 } from './retryPolicy';
 import { notJsonProblem, readRun } from './runAnswer';
 
-/** New creates queue behind due polls: finishing a paid run matters more than starting the next. */
-const CREATE_PRIORITY_OFFSET = 1e15;
-
 /** The limits of one item's request: whose it is, how long it may wait, how long one try may take. */
 export interface RequestLimits {
 	itemIndex: number;
@@ -97,8 +94,14 @@ export class RunbaseClient {
 		return this.budget.hasRoomForChecks(checksPerRun);
 	}
 
-	async createRun(body: IDataObject, limits: RequestLimits): Promise<RunbaseRun> {
-		let priority = CREATE_PRIORITY_OFFSET + Date.now();
+	/**
+	 * Starts a run. A start is as urgent as the first check it leads to: it queues behind status
+	 * checks due before its run would be done (finishing a paid run matters more than starting the
+	 * next), and ahead of later ones, so that a start kept waiting by a busy key gets its run
+	 * generating while the checks go out, instead of after them.
+	 */
+	async createRun(body: IDataObject, limits: RequestLimits & { expectedRunMs: number }): Promise<RunbaseRun> {
+		let priority = Date.now() + limits.expectedRunMs;
 		const node = this.ctx.getNode();
 		const { itemIndex } = limits;
 		for (let unreachable = 0; ; ) {
@@ -115,8 +118,8 @@ export class RunbaseClient {
 				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'notStarted');
 				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
 				// meanwhile: the start keeps its place ahead of them, so this run and its whole
-				// generation are not pushed to the end. A Retry-After pause is short: it queues
-				// behind the checks (CHANGELOG 0.2.0 has the figures).
+				// generation are not pushed to the end. A Retry-After pause is short: the start keeps
+				// the place its run's expected time gave it (CHANGELOG 0.2.0 has the figures).
 				if (retryAfter === undefined) priority = Math.min(priority, Date.now());
 				continue;
 			}
