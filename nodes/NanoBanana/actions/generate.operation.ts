@@ -201,11 +201,12 @@ export const generate: Operation<GenerateRequest> = {
 			aspectRatio: input.aspect_ratio,
 			referenceImages: [...binaries.map((binary) => `binary:${binary.field}`), ...urls],
 		};
-		const estimator = estimatorFor(estimatorKey(model.id, resolution));
+		const kind = estimatorKey(model.id, resolution);
+		const estimator = estimatorFor(kind);
 		const { run: created, reused, deduplicated } = await startOnce(job, {
 			fingerprint,
 			model: model.id,
-			kind: estimatorKey(model.id, resolution),
+			kind,
 			expectedRunMs: estimator.expectedMs(expectedRunMs),
 			buildBody: async () => {
 				const addresses = [...(await Promise.all(binaries.map((binary) => referenceAddress(job.ctx, itemIndex, binary)))), ...urls];
