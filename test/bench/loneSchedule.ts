@@ -57,14 +57,23 @@ export interface LoneRunFigures {
 }
 
 /** Figures of one added latency per run and the requests all runs took together. */
-export function latencyFigures(latenciesMs: number[], requests: number): LoneRunFigures {
-	const sorted = [...latenciesMs].sort((a, b) => a - b);
+/** The median and the largest of some figures. */
+export function medianAndWorst(values: number[]): { median: number; worst: number } {
+	const sorted = [...values].sort((a, b) => a - b);
 	const middle = sorted.length / 2;
 	return {
-		medianMs: sorted.length % 2 === 0 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)],
-		within400: sorted.filter((ms) => ms <= 400).length / sorted.length,
-		worstMs: sorted[sorted.length - 1],
-		requestsPerRun: requests / sorted.length,
+		median: sorted.length % 2 === 0 ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)],
+		worst: sorted[sorted.length - 1],
+	};
+}
+
+export function latencyFigures(latenciesMs: number[], requests: number): LoneRunFigures {
+	const { median, worst } = medianAndWorst(latenciesMs);
+	return {
+		medianMs: median,
+		within400: latenciesMs.filter((ms) => ms <= 400).length / latenciesMs.length,
+		worstMs: worst,
+		requestsPerRun: requests / latenciesMs.length,
 	};
 }
 

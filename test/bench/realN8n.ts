@@ -15,7 +15,7 @@ import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookCalls';
 import type { LoneRunFigures } from './loneSchedule';
-import { EVEN_SPREAD, latencyFigures, shuffledRunTimes } from './loneSchedule';
+import { EVEN_SPREAD, latencyFigures, medianAndWorst, shuffledRunTimes } from './loneSchedule';
 import { printTable, quietWindow } from './measure';
 
 /** The e2e harness finds n8n's install from its own folder: it is loaded from the source tree, not from `.bench`. */
@@ -96,14 +96,13 @@ async function loneTrial(sim: Simulator, instance: N8nInstance, trial: number): 
 
 async function burstTrial(sim: Simulator, instance: N8nInstance, trial: number): Promise<TrialFigures> {
 	useRunTimes(sim, shuffledRunTimes(EVEN_SPREAD, BURST));
-	let waitedMs: number[] = [];
+	let waitedS: number[] = [];
 	const { wallS, failed } = await inFreshN8n(instance, BURST_PATH, async (url) => {
 		const answers = await fireBurst(url, BURST, `bench-${trial}`);
-		waitedMs = answers.map((answer) => answer.ms).sort((a, b) => a - b);
+		waitedS = answers.map((answer) => answer.ms / 1000);
 		return answers.filter((answer) => answer.status !== 200 || !Array.isArray(answer.body?.urls)).length;
 	});
-	const answeredS = { median: waitedMs[Math.floor(waitedMs.length / 2)] / 1000, worst: waitedMs[waitedMs.length - 1] / 1000 };
-	return { ...figuresOf(sim, `burst of ${BURST} webhook calls, trial ${trial}`, wallS, failed), answeredS };
+	return { ...figuresOf(sim, `burst of ${BURST} webhook calls, trial ${trial}`, wallS, failed), answeredS: medianAndWorst(waitedS) };
 }
 
 function printTrials(rows: TrialFigures[]): void {
