@@ -61,13 +61,14 @@ test('a start turned away with 429 without Retry-After keeps its place ahead of 
 	expectNoDoubleCreate(sim);
 }, 60_000);
 
-test('a start kept waiting by a busy key longer than its run would take goes out before status checks that fell due later', async () => {
+test('a start waits behind status checks due within one window of its run\'s expected end, and goes ahead of later ones', async () => {
 	freshProcess();
-	// 6 items at 4 requests per 10 seconds: 4 starts go at once, 2 wait for the next window, and so
-	// do the 4 runs' checks, due 1 s after their starts.
+	// 6 items at 4 requests per 10 seconds, runs of 12 s: 4 starts go at once and 2 wait. Their runs
+	// would be done 1 s after starting, so they yield to checks due until 11 s.
+	sim.configure({ processingMs: 12_000 });
 	const items = Array.from({ length: 6 }, (_, index) => ({ prompt: `Item ${index}` }));
 	const result = await runWorkflow({
-		...oneItem('', { firstCheck: 1, requestsPerWindow: 4, concurrency: 6 }),
+		...oneItem('', { firstCheck: 1, pollInterval: 2, requestsPerWindow: 4, concurrency: 6 }),
 		items,
 		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
 	});
@@ -75,10 +76,12 @@ test('a start kept waiting by a busy key longer than its run would take goes out
 	expect(result.items.map((item) => item.json.status)).toEqual(Array(6).fill('succeeded'));
 	const api = sim.requests.filter((request) => request.host === 'api');
 	expect(api.slice(0, 4).map((request) => request.kind)).toEqual(Array(4).fill('create'));
-	// In the next window the 2 waiting starts go first: their runs generate while the checks go out,
-	// instead of after them (a whole window later).
-	expect(api.slice(4, 8).map((request) => request.kind)).toEqual(['create', 'create', 'poll', 'poll']);
-	expect(api[4].at - api[0].at).toBeGreaterThan(9000);
+	// In the next window the first checks, due at 1 s, go first: each of them finds its run unfinished.
+	expect(api.slice(4, 8).map((request) => [request.kind, request.status])).toEqual(Array(4).fill(['poll', 200]));
+	// The checks after them fall due at about 12 s, past the waiting starts' 11 s: in the third
+	// window the starts go first, so their runs generate while those checks go out.
+	expect(api.slice(8, 12).map((request) => request.kind)).toEqual(['create', 'create', 'poll', 'poll']);
+	expect(api[8].at - api[4].at).toBeGreaterThan(9000);
 	expectNoRunLost(sim, [result]);
 	expectNoDoubleCreate(sim);
-}, 60_000);
+}, 90_000);

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import { hostAndPort } from '../helpers/addressPolicy';
+import { RATE_LIMIT_WINDOW_MS } from '../helpers/constants';
 import type { RunbaseRun } from '../helpers/interfaces';
 import { runError } from '../helpers/runErrors';
 import { wait } from '../helpers/wait';
@@ -95,13 +96,14 @@ export class RunbaseClient {
 	}
 
 	/**
-	 * Starts a run. A start is as urgent as the first check it leads to: it queues behind status
-	 * checks due before its run would be done (finishing a paid run matters more than starting the
-	 * next), and ahead of later ones, so that a start kept waiting by a busy key gets its run
-	 * generating while the checks go out, instead of after them.
+	 * Starts a run. Finishing a paid run matters more than starting the next, so a start queues
+	 * behind the status checks due until one window after its run would have been done: a check
+	 * that misses the window's refill waits a whole window more. A start kept waiting longer than
+	 * that by a busy key goes ahead of later checks, so its run generates while they go out,
+	 * instead of after them.
 	 */
 	async createRun(body: IDataObject, limits: RequestLimits & { expectedRunMs: number }): Promise<RunbaseRun> {
-		let priority = Date.now() + limits.expectedRunMs;
+		let priority = Date.now() + limits.expectedRunMs + RATE_LIMIT_WINDOW_MS;
 		const node = this.ctx.getNode();
 		const { itemIndex } = limits;
 		for (let unreachable = 0; ; ) {
