@@ -56,7 +56,6 @@ export interface LoneRunFigures {
 	requestsPerRun: number;
 }
 
-/** Figures of one added latency per run and the requests all runs took together. */
 /** The median and the largest of some figures. */
 export function medianAndWorst(values: number[]): { median: number; worst: number } {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -67,6 +66,7 @@ export function medianAndWorst(values: number[]): { median: number; worst: numbe
 	};
 }
 
+/** Figures of one added latency per run and the requests all runs took together. */
 export function latencyFigures(latenciesMs: number[], requests: number): LoneRunFigures {
 	const { median, worst } = medianAndWorst(latenciesMs);
 	return {
