@@ -32,6 +32,27 @@ test('a failed item withdraws the creates still waiting for the budget', async (
 	for (const run of sim.runs.values()) expect(result.error?.description).toContain(`${run.id} (item `);
 });
 
+test('a failed item ends the download of another item\'s image, and names that run', async () => {
+	sim.configure({
+		timing: (run) => ({ pendingMs: 20, processingMs: run.input.prompt === 'Prompt 1' ? 1000 : 20 }),
+		failPromptsMatching: /Prompt 1/,
+		stall: { count: 1, on: 'download', ms: 20_000 },
+	});
+	const result = await runWorkflow({
+		items: items(2),
+		parameters: { ...parameters({}), returnAs: 'binary' },
+		credentials: { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl },
+	});
+	const [delivered] = [...sim.runs.values()].sort((a, b) => a.input.prompt.localeCompare(b.input.prompt));
+	expect(result.error?.message).toBe('Runbase could not generate the image: The model could not generate an image for this prompt');
+	expect(result.error?.description).toContain(`${delivered.id} (item 0, succeeded)`);
+	// The stalled download was given up when the execution failed, not waited out.
+	const [download] = sim.requests.filter((request) => request.kind === 'download');
+	// The simulator hears the connection close a moment after the node has let go of it.
+	for (let tries = 0; download.status === null && tries < 40; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+	expect(download).toMatchObject({ runId: delivered.id, aborted: true });
+});
+
 test('a cancelled execution logs every run it started, for the user to collect', async () => {
 	sim.configure({ timing: () => ({ pendingMs: 20, processingMs: 60_000 }) });
 	const warn = jest.spyOn(logger(), 'warn');

@@ -15,6 +15,6 @@ export async function deliver(job: ItemJob, run: RunbaseRun, askedFor: AskedFor,
 	const urls = imageUrls(ctx.getNode(), run, itemIndex);
 	const json = describeRun(run, askedFor, urls, elapsedMs);
 	if (settings.returnAs !== 'binary') return { json, pairedItem };
-	const { binary, images } = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings, apiHostAndPort: job.client.apiHostAndPort });
+	const { binary, images } = await downloadImages(ctx, { runId: run.id, urls, itemIndex, settings, apiHostAndPort: job.client.apiHostAndPort, signal: job.signal });
 	return { json: { ...json, ...describeImages(images) }, binary, pairedItem };
 }

@@ -58,14 +58,14 @@ function failedDownload(ctx: IExecuteFunctions, job: DownloadJob, reason: string
 }
 
 async function downloadWithRetries(ctx: IExecuteFunctions, url: string, job: DownloadJob, index: number): Promise<Stored> {
-	const signal = ctx.getExecutionCancelSignal();
+	const { signal } = job;
 	for (let attempt = 1; ; attempt++) {
-		const result = await downloadOnce(ctx, url, job, index, signal);
+		const result = await downloadOnce(ctx, url, job, index);
 		if (result instanceof StoreProblem) {
 			throw failedDownload(ctx, job, `n8n could not store the image (${result.message})`, 'Check the free space and the binary data settings of your n8n instance.');
 		}
 		if (!(result instanceof DownloadProblem)) return result;
-		signal?.throwIfAborted();
+		signal.throwIfAborted();
 		if (result.transient && attempt < MAX_ATTEMPTS) {
 			await wait(backoffMs(attempt), signal);
 			continue;
@@ -84,16 +84,10 @@ function connectionProblem(error: unknown, timeout: AbortSignal, settings: RunSe
 	return new DownloadProblem(detail, true);
 }
 
-async function downloadOnce(
-	ctx: IExecuteFunctions,
-	url: string,
-	job: DownloadJob,
-	index: number,
-	cancelSignal: AbortSignal | undefined,
-): Promise<Stored | DownloadProblem | StoreProblem> {
+async function downloadOnce(ctx: IExecuteFunctions, url: string, job: DownloadJob, index: number): Promise<Stored | DownloadProblem | StoreProblem> {
 	const { settings } = job;
 	const timeout = AbortSignal.timeout(settings.downloadTimeoutMs);
-	const abortSignal = cancelSignal ? AbortSignal.any([cancelSignal, timeout]) : timeout;
+	const abortSignal = AbortSignal.any([job.signal, timeout]);
 	let stream: BodyStream | undefined;
 	try {
 		const response = await fetchImage(ctx, url, job, abortSignal);

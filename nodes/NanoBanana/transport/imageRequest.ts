@@ -38,6 +38,8 @@ export interface DownloadJob {
 	settings: RunSettings;
 	/** The API's own host and port: downloads may go there even when it is a private address (self-hosted gateways, tests). */
 	apiHostAndPort: string;
+	/** The item's signal: aborted when the execution is cancelled or has decided to fail. */
+	signal: AbortSignal;
 }
 
 /** Image URLs and every redirect stay off loopback, private, link-local and metadata addresses. */
