@@ -4,14 +4,27 @@ import type { Simulator } from '../simulator';
 import type { Row } from './measure';
 import { floorSeconds, measure } from './measure';
 
-function apiShare429(sim: Simulator): number {
+/** A table row from what the simulator counted while `items` images were made. */
+function simulatorRow(sim: Simulator, label: string, items: number, measured: { wallS: number; rssGrowthMb: number }, failed: number, imageMb: number): Row {
 	const stats = sim.stats();
-	return stats.rateLimited / Math.max(1, stats.creates + stats.polls);
+	const requests = stats.creates + stats.polls;
+	return {
+		label,
+		items,
+		wallS: measured.wallS,
+		floorS: floorSeconds(items),
+		requestsPerRun: requests / items,
+		rateLimited: stats.rateLimited,
+		share429: stats.rateLimited / Math.max(1, requests),
+		failed,
+		rssGrowthMb: measured.rssGrowthMb,
+		imageMb,
+	};
 }
 
 export async function nodeRun(sim: Simulator, items: number, returnAs: 'urls' | 'binary'): Promise<Row> {
 	sim.reset();
-	const { result, wallS, rssGrowthMb } = await measure(async () =>
+	const { result, ...measured } = await measure(async () =>
 		await runWorkflow({
 			items: Array.from({ length: items }, (_, index) => ({ prompt: `Product photo ${index}` })),
 			parameters: {
@@ -26,29 +39,18 @@ export async function nodeRun(sim: Simulator, items: number, returnAs: 'urls' | 
 			firstBurstJitter: true,
 		}),
 	);
-	const stats = sim.stats();
 	const imageBytes = sim.requests
 		.filter((request) => request.kind === 'download')
 		.reduce((sum, request) => sum + (request.bytes ?? 0), 0);
-	return {
-		label: `node, ${returnAs === 'urls' ? 'URLs' : 'binary'}`,
-		items,
-		wallS,
-		floorS: floorSeconds(items),
-		requestsPerRun: (stats.creates + stats.polls) / items,
-		rateLimited: stats.rateLimited,
-		share429: apiShare429(sim),
-		failed: result.items.filter((item) => item.json.error !== undefined).length + (result.error ? items : 0),
-		rssGrowthMb,
-		imageMb: imageBytes / 1e6,
-	};
+	const failed = result.items.filter((item) => item.json.error !== undefined).length + (result.error ? items : 0);
+	return simulatorRow(sim, `node, ${returnAs === 'urls' ? 'URLs' : 'binary'}`, items, measured, failed, imageBytes / 1e6);
 }
 
 /** One item after another, a status check every second. */
 export async function naiveRun(sim: Simulator, items: number): Promise<Row> {
 	sim.reset();
 	const headers = { authorization: 'Bearer sk-test', 'content-type': 'application/json' };
-	const { wallS, rssGrowthMb } = await measure(async () => {
+	const measured = await measure(async () => {
 		for (let index = 0; index < items; index++) {
 			const created = await fetch(`${sim.apiBaseUrl}/runs`, {
 				method: 'POST',
@@ -63,17 +65,5 @@ export async function naiveRun(sim: Simulator, items: number): Promise<Row> {
 			}
 		}
 	});
-	const stats = sim.stats();
-	return {
-		label: 'naive: sequential, 1 s polls',
-		items,
-		wallS,
-		floorS: floorSeconds(items),
-		requestsPerRun: (stats.creates + stats.polls) / items,
-		rateLimited: stats.rateLimited,
-		share429: apiShare429(sim),
-		failed: 0,
-		rssGrowthMb,
-		imageMb: 0,
-	};
+	return simulatorRow(sim, 'naive: sequential, 1 s polls', items, measured, 0, 0);
 }
