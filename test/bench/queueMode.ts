@@ -12,16 +12,10 @@ import path from 'node:path';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookCalls';
+import { packTarball, QueueModeCluster } from './e2eHarness';
 import type { Row } from './measure';
 import { GENERATION_MS, quietWindow } from './measure';
 import { LIMITERS, rowFrom } from './sharedKey';
-
-/** The e2e harness finds n8n's install from its own folder: it is loaded from the source tree, not from `.bench`. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { QueueModeCluster } = require(path.join(REPO_ROOT, 'test/e2e/harness/queueMode.js')) as typeof import('../e2e/harness/queueMode');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { packTarball } = require(path.join(REPO_ROOT, 'test/e2e/packTarball.js')) as typeof import('../e2e/packTarball');
 
 type Cluster = Awaited<ReturnType<typeof QueueModeCluster.create>>;
 

@@ -14,16 +14,10 @@ import path from 'node:path';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator';
 import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookCalls';
+import { n8n, packTarball } from './e2eHarness';
 import type { LoneRunFigures } from './loneSchedule';
 import { EVEN_SPREAD, latencyFigures, medianAndWorst, shuffledRunTimes } from './loneSchedule';
 import { printTable, quietWindow } from './measure';
-
-/** The e2e harness finds n8n's install from its own folder: it is loaded from the source tree, not from `.bench`. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const n8n = require(path.join(REPO_ROOT, 'test/e2e/n8n.js')) as typeof import('../e2e/n8n');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { packTarball } = require(path.join(REPO_ROOT, 'test/e2e/packTarball.js')) as typeof import('../e2e/packTarball');
 
 type N8nInstance = Awaited<ReturnType<typeof n8n.createInstance>>;
 
