@@ -1,10 +1,9 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
+import { far, noJitter } from '../../helpers/budgetTestClock';
 import type { BudgetAnswer, BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
 import { pauseAfter429Ms, REQUEST_GAP_MS } from '../../../nodes/NanoBanana/transport/budgetTuning';
 
-const far = () => Date.now() + 60_000;
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-const noJitter = () => 0;
 
 /** Asks for `count` slots at once and records the order and time they are granted. */
 function request(budget: RequestBudget, priorities: number[]) {

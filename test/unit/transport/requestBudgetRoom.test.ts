@@ -1,8 +1,6 @@
 /** When a run may have tight checks, and how long a 429 lowers the rate: the budget's view of spare room. */
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
-
-const far = () => Date.now() + 60_000;
-const noJitter = () => 0;
+import { far, noJitter } from '../../helpers/budgetTestClock';
 
 test('room for checks: the checks of every run being waited for must fit in the window with what it holds', async () => {
 	const budget = new RequestBudget(10, 1000, noJitter);
