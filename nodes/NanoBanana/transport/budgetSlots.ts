@@ -27,4 +27,6 @@ export interface Slot {
 	grantedAt: number;
 	/** Unset while the request is in flight. */
 	answeredAt?: number;
+	/** Answered with a success: the request surely counts in Runbase's window, a refused one only for some limiters. */
+	accepted?: boolean;
 }

@@ -1,4 +1,5 @@
 /** How a key's request budget adapts to traffic it cannot see: the numbers, and why each is what it is. */
+import type { Slot } from './budgetSlots';
 
 /** The longest pause one 429 can impose, whatever Retry-After says. */
 export const MAX_PAUSE_MS = 60_000;
@@ -31,15 +32,29 @@ export const SLOW_ANSWER_MS = 2000;
  */
 export const FIRST_BURST_JITTER_MS = 1000;
 
-/** How long a 429 pauses every request of the key. */
-export function pauseAfter429Ms(retryAfterMs: number | undefined, windowMs: number, requestsPerWindow: number, random: () => number): number {
+/**
+ * When the key's window has room again after a 429, or undefined when nothing says (a whole window
+ * is sure then). Retry-After says it when present. Otherwise this process's own requests do: once
+ * the second oldest of its accepted requests still in the window has aged out (the first makes up
+ * for the refused request, which a limiter may count too), it sends again, as TCP sends a new packet
+ * when an old one has left the network.
+ */
+export function roomAfter429Ms(retryAfterMs: number | undefined, ownSlots: Slot[], windowMs: number, now: number): number | undefined {
+	if (retryAfterMs !== undefined) return retryAfterMs;
+	const ageOuts = ownSlots.flatMap((slot) => (slot.accepted && slot.answeredAt !== undefined ? [slot.answeredAt + windowMs] : []));
+	const pending = ageOuts.filter((at) => at > now).sort((a, b) => a - b);
+	return pending.length > 1 ? pending[1] - now : undefined;
+}
+
+/** How long a 429 pauses every request of the key, given when it has room again (`roomAfter429Ms`). */
+export function pauseAfter429Ms(roomAfterMs: number | undefined, windowMs: number, requestsPerWindow: number, random: () => number): number {
 	const slotMs = windowMs / requestsPerWindow;
 	const spread = random() * PAUSE_SPREAD_SLOTS * slotMs;
-	// Without Retry-After, wait until the window has surely cleared, also of rejected requests.
-	if (retryAfterMs === undefined) return Math.min(MAX_PAUSE_MS, windowMs + spread);
-	// One slot more than Retry-After: a limiter that counts the refused request, yet worked out
-	// Retry-After without it, has room one slot later.
-	return Math.min(MAX_PAUSE_MS, retryAfterMs + slotMs + spread);
+	// Nothing says: wait until the window has surely cleared, also of rejected requests.
+	if (roomAfterMs === undefined) return Math.min(MAX_PAUSE_MS, windowMs + spread);
+	// One slot more: a limiter that counts the refused request, yet worked out Retry-After without
+	// it, has room one slot later.
+	return Math.min(MAX_PAUSE_MS, roomAfterMs + slotMs + spread);
 }
 
 /**

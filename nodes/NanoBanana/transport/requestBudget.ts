@@ -8,6 +8,7 @@ import {
 	QUIET_SPELL_MS,
 	RATE_LIMIT_MEMORY_MS,
 	REQUEST_GAP_MS,
+	roomAfter429Ms,
 	SLOW_ANSWER_MS,
 } from './budgetTuning';
 import type { BudgetAnswer, BudgetRequest, BudgetSlot, Slot, Waiter } from './budgetSlots';
@@ -22,14 +23,14 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * The rate never exceeds the key's Requests per 10 Seconds (the lowest of the
  * executions using the key) and follows it at once when it changes. Other
  * processes may use the key too, so the budget adapts as TCP does (AIMD): a 429
- * lowers the rate to 70% and pauses every request until the window has cleared;
- * accepted answers raise it a little at a time; a minute after the last decrease
- * it is forgotten. 429s within a window of the last decrease lower the rate once. After
- * a pause requests go out evenly for one window, and after a pause or a quiet spell
- * one goes out until its answer shows room. A new budget holds its first burst back
- * a random moment, so workers that start together do not all collide; and a request goes
- * out while another is unanswered only a moment after it, so that few are in flight when a
- * window shared with others fills.
+ * lowers the rate to 70% and pauses every request until the window has room (as
+ * Retry-After says, or else the ageing of this process's own requests in it);
+ * accepted answers raise it a little at a time; a minute after the last decrease it is
+ * forgotten. After a pause requests go out evenly for one window, and after a pause or a
+ * quiet spell one goes out until its answer shows room. A new budget holds its first burst
+ * back a random moment, so workers that start together do not all collide; and a request
+ * goes out while another is unanswered only a moment after it, so that few are in flight
+ * when a window shared with others fills.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart
@@ -134,6 +135,7 @@ export class RequestBudget {
 		slot.answeredAt = now;
 		if (answer.kind === 'rateLimited') this.onRateLimited(slot, answer.retryAfterMs, now);
 		else if (answer.kind === 'accepted') {
+			slot.accepted = true;
 			this.inFlightLimit = Math.min(this.allowedPerWindow, this.inFlightLimit + 1);
 			if (now >= this.pausedUntil) this.raiseRecoveringRate();
 		}
@@ -151,19 +153,20 @@ export class RequestBudget {
 	}
 
 	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
-		// One decrease per window at most: 429s for requests sent before it, or within the window the
-		// limiter still remembers, belong to the same congestion (as TCP decreases once per round trip).
+		// One decrease per window at most: 429s for requests sent before it, or within the window the limiter
+		// still remembers, are the same congestion (as TCP decreases once per round trip). Without Retry-After its
+		// own requests tell when the window frees, but only at a new decrease: one refused after that pause shows they did not.
 		const newEvent = slot.grantedAt > this.lastDecreaseAt && now - this.lastDecreaseAt >= this.windowMs;
+		const roomAfterMs = roomAfter429Ms(retryAfterMs, newEvent ? this.slots : [], this.windowMs, now);
 		if (newEvent) {
 			this.recoveringRate = Math.max(1, this.rate * DECREASE_FACTOR);
 			this.lastDecreaseAt = now;
 			this.inFlightLimit = INITIAL_IN_FLIGHT;
-			// The pause now stands for the window: Runbase said when it has room again, and the
-			// paced release below keeps to the new rate from there.
+			// The pause now stands for the window, and the paced release below keeps to the new rate after it.
 			this.slots = this.slots.filter((other) => other.answeredAt === undefined);
 		}
-		if (!newEvent && retryAfterMs === undefined) return;
-		const pause = pauseAfter429Ms(retryAfterMs, this.windowMs, this.requestsPerWindow, this.random);
+		if (!newEvent && retryAfterMs === undefined && slot.grantedAt <= this.lastDecreaseAt) return;
+		const pause = pauseAfter429Ms(roomAfterMs, this.windowMs, this.requestsPerWindow, this.random);
 		this.pausedUntil = Math.max(this.pausedUntil, now + pause);
 		this.pacedUntil = this.pausedUntil + this.windowMs;
 	}
