@@ -53,7 +53,7 @@ export function pauseAfter429Ms(roomAfterMs: number | undefined, windowMs: numbe
 	// Nothing says: wait until the window has surely cleared, also of rejected requests.
 	if (roomAfterMs === undefined) return Math.min(MAX_PAUSE_MS, windowMs + spread);
 	// One slot more: a limiter that counts the refused request, yet worked out Retry-After without
-	// it, has room one slot later.
+	// it, has room one slot later (the estimate from own requests keeps the same margin).
 	return Math.min(MAX_PAUSE_MS, roomAfterMs + slotMs + spread);
 }
 

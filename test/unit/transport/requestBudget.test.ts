@@ -1,7 +1,7 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
-import { far, noJitter } from '../../helpers/budgetTestClock';
 import type { BudgetAnswer, BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
 import { pauseAfter429Ms, REQUEST_GAP_MS } from '../../../nodes/NanoBanana/transport/budgetTuning';
+import { far, noJitter } from '../../helpers/budgetTestClock';
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 

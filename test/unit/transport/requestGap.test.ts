@@ -1,6 +1,6 @@
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
-import { far, noJitter } from '../../helpers/budgetTestClock';
 import { REQUEST_GAP_MS } from '../../../nodes/NanoBanana/transport/budgetTuning';
+import { far, noJitter } from '../../helpers/budgetTestClock';
 
 test('while a request is unanswered the next goes out a request gap after it; answered at once, at once', async () => {
 	const budget = new RequestBudget(20, 10_000, noJitter);
