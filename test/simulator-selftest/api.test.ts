@@ -8,7 +8,8 @@ import { auth, checkPng, create, dataUri, errCode, json, MODEL, poll, REF_PNG, s
 
 describe('lifecycle and records', () => {
 	it('a run goes pending, processing, succeeded; its output URL is on a separate image host; realistic 16:9 PNG', async () => {
-		await withSimulator({ separateImageHost: true, imageMode: 'realistic', pendingMs: 150, processingMs: 150 }, async (sim) => {
+		// Each state lasts a second: a loaded CI machine still polls within it.
+		await withSimulator({ separateImageHost: true, imageMode: 'realistic', pendingMs: 1000, processingMs: 1000 }, async (sim) => {
 			expect(new URL(sim.imageBaseUrl).port).not.toBe(new URL(sim.url).port);
 			const c = await create(sim, { prompt: 'lamp', aspect_ratio: '16:9' });
 			expect(c.res.status).toBe(201);
@@ -16,9 +17,10 @@ describe('lifecycle and records', () => {
 			const { id, status, costUsd, model } = json(c);
 			expect({ status, costUsd, model }).toStrictEqual({ status: 'pending', costUsd: 39000, model: MODEL });
 			expect(json(await poll(sim, id)).status).toBe('pending');
-			await sleep(180);
+			const run = sim.runs.get(id)!;
+			await sleep(run.processingAt - Date.now() + 20);
 			expect(json(await poll(sim, id)).status).toBe('processing');
-			await sleep(150);
+			await sleep(run.readyAt - Date.now() + 20);
 			const done = json(await poll(sim, id));
 			expect(done.status).toBe('succeeded');
 			expect(done.createdAt < done.completedAt).toBe(true);

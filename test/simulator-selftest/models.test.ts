@@ -141,7 +141,8 @@ describe('model family', () => {
 			sim.configure({ timing: () => ({ processingMs: 42 }) });
 			// timing() wins.
 			expect((await run('google/nano-banana-pro', { resolution: '4K' })).processingMs).toBe(42);
-			sim.configure({ timing: null });
+			// A pending spell long enough for a loaded CI machine to poll within it.
+			sim.configure({ timing: null, pendingMs: 1000 });
 
 			const r = await run('google/nano-banana-pro', { resolution: '2K' });
 			expect(r.readyAt).toBe(r.createdAt + r.pendingMs + r.processingMs);
