@@ -89,4 +89,16 @@ describe('the pause of a key budget (clock under the test\'s control)', () => {
 		expect(budget.allowedPerWindow).toBe(14);
 		expect(await send(budget, 30_000, { kind: 'accepted' })).toBe(11_500 + WINDOW_MS);
 	});
+
+	test('a 429 after requests accepted since the pause is new congestion, even within a window: lower again, own requests tell the pause', async () => {
+		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
+		await refusedAfterThree(budget);
+		await send(budget, 12_000, { kind: 'accepted' });
+		await send(budget, 13_000, { kind: 'accepted' });
+		await send(budget, 14_000, { kind: 'rateLimited' });
+		// 70% of 70%: 9.8 requests per window.
+		expect(budget.allowedPerWindow).toBe(9);
+		// The second of its accepted requests since (answered at 13 s) ages out at 23 s.
+		expect(await send(budget, 30_000, { kind: 'accepted' })).toBe(23_000 + SLOT_MS);
+	});
 });
