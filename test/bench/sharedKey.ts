@@ -62,6 +62,25 @@ async function workerProcess(baseUrl: string, count: number, prefix: string): Pr
 	return JSON.parse(out.trim().split('\n').pop() ?? '{}') as { failed: number };
 }
 
+/**
+ * When each 429 came and which process it turned away ("7.1 s W2"), from the first request: one per
+ * process per round is what processes that learn of each other only from 429s cost, and any more shows here.
+ */
+function refusals(sim: Simulator): string {
+	const api = sim.requests.filter((request) => request.host === 'api');
+	const processOf = new Map<string, string>();
+	const prefix = (body: unknown) => String((body as { input?: { prompt?: string } } | undefined)?.input?.prompt ?? '?').split(' ')[0];
+	for (const request of api) if (request.kind === 'create' && request.runId) processOf.set(request.runId, prefix(request.body));
+	const firstAt = Math.min(...api.map((request) => request.at));
+	return api
+		.filter((request) => request.status === 429)
+		.map((request) => {
+			const worker = request.kind === 'create' ? prefix(request.body) : (processOf.get(request.runId ?? '') ?? '?');
+			return `${((request.at - firstAt) / 1000).toFixed(1)} s ${worker}`;
+		})
+		.join(', ');
+}
+
 async function threeProcesses(sim: Simulator, limiter: string): Promise<Row> {
 	sim.reset();
 	const started = Date.now();
@@ -125,7 +144,7 @@ export async function sharedKeyRows(): Promise<Row[]> {
 					await quietWindow();
 					const row = await threeProcesses(sim, label);
 					rows.push(PROCESS_TRIALS > 1 ? { ...row, label: `${row.label}, trial ${trial}`, trialOf: row.label } : row);
-					console.error(`  done: ${row.label}, trial ${trial}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor`);
+					console.error(`  done: ${row.label}, trial ${trial}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor; 429s at ${refusals(sim) || 'none'}`);
 				}
 			}
 		} finally {
