@@ -21,13 +21,13 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * the key waits here for a slot, the most urgent (lowest priority number) first.
  *
  * The rate never exceeds the key's Requests per 10 Seconds (the lowest of the executions using the key)
- * and follows it at once when it changes. Other processes may use the key too, so the budget adapts as
- * TCP does (AIMD): a 429 lowers the rate to 70% and pauses every request until the window has room (as
- * Retry-After says, or else the ageing of this process's own requests in it); accepted answers raise it
- * a little at a time; a minute after the last decrease it is forgotten. After a pause requests go out evenly for one window, and after a pause or a
- * quiet spell one goes out until its answer shows room. A new budget holds its first burst
- * back a random moment, so workers that start together do not all collide; and a request
- * goes out while another is unanswered only a moment after it, so that few are in flight
+ * and follows it at once when it changes. Other processes may use the key too, so the budget adapts as TCP
+ * does (AIMD): a 429 lowers the rate to 70% and pauses every request until the window has room (as
+ * Retry-After says, or else the ageing of this process's own requests in it); accepted answers raise it a
+ * little at a time; a minute after the last decrease it is forgotten. After a pause requests go out evenly
+ * for one window, and after a pause or a quiet spell one goes out until its answer shows room. A new
+ * budget holds its first burst back a random moment, so workers that start together do not all collide;
+ * and a request goes out while another is unanswered only a moment after it, so that few are in flight
  * when a window shared with others fills.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
