@@ -68,15 +68,13 @@ async function workerProcess(baseUrl: string, count: number, prefix: string): Pr
  */
 function refusals(sim: Simulator): string {
 	const api = sim.requests.filter((request) => request.host === 'api');
-	const processOf = new Map<string, string>();
-	const prefix = (body: unknown) => String((body as { input?: { prompt?: string } } | undefined)?.input?.prompt ?? '?').split(' ')[0];
-	for (const request of api) if (request.kind === 'create' && request.runId) processOf.set(request.runId, prefix(request.body));
 	const firstAt = Math.min(...api.map((request) => request.at));
 	return api
 		.filter((request) => request.status === 429)
 		.map((request) => {
-			const worker = request.kind === 'create' ? prefix(request.body) : (processOf.get(request.runId ?? '') ?? '?');
-			return `${((request.at - firstAt) / 1000).toFixed(1)} s ${worker}`;
+			// A refused start made no run: its body names the prompt. A refused check names its run.
+			const prompt = request.kind === 'create' ? (request.body as { input?: { prompt?: string } } | undefined)?.input?.prompt : sim.runs.get(request.runId ?? '')?.input.prompt;
+			return `${((request.at - firstAt) / 1000).toFixed(1)} s ${prompt?.split(' ')[0] ?? '?'}`;
 		})
 		.join(', ');
 }
