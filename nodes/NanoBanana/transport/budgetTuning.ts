@@ -34,16 +34,18 @@ export const FIRST_BURST_JITTER_MS = 1000;
 
 /**
  * When the key's window has room again after a 429, or undefined when nothing says (a whole window
- * is sure then). Retry-After says it when present. Otherwise this process's own requests do: once
- * the second oldest of its accepted requests still in the window has aged out (the first makes up
- * for the refused request, which a limiter may count too), it sends again, as TCP sends a new packet
- * when an old one has left the network.
+ * is sure then). This process's own requests say when its share frees: once the second oldest of its
+ * accepted requests still in the window has aged out (the first makes up for the refused request,
+ * which a limiter may count too), as TCP sends a new packet when an old one has left the network.
+ * Retry-After, when present, is the earliest: it tells the room at the moment of this refusal, and a
+ * limiter that counts refused requests also counts the other processes turned away right after it.
  */
 export function roomAfter429Ms(retryAfterMs: number | undefined, ownSlots: Slot[], windowMs: number, now: number): number | undefined {
-	if (retryAfterMs !== undefined) return retryAfterMs;
 	const ageOuts = ownSlots.flatMap((slot) => (slot.accepted && slot.answeredAt !== undefined ? [slot.answeredAt + windowMs] : []));
 	const pending = ageOuts.filter((at) => at > now).sort((a, b) => a - b);
-	return pending.length > 1 ? pending[1] - now : undefined;
+	const ownRoomMs = pending.length > 1 ? pending[1] - now : undefined;
+	if (retryAfterMs === undefined) return ownRoomMs;
+	return Math.max(retryAfterMs, ownRoomMs ?? 0);
 }
 
 /** How long a 429 pauses every request of the key, given when it has room again (`roomAfter429Ms`). */

@@ -22,8 +22,8 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  *
  * The rate never exceeds the key's Requests per 10 Seconds (the lowest of the executions using the key)
  * and follows it at once when it changes. Other processes may use the key too, so the budget adapts as TCP
- * does (AIMD): a 429 lowers the rate to 70% and pauses every request until the window has room (as
- * Retry-After says, or else the ageing of this process's own requests in it); accepted answers raise it a
+ * does (AIMD): a 429 lowers the rate to 70% and pauses every request until the window has room (as the
+ * ageing of this process's own requests in it says, never before Retry-After); accepted answers raise it a
  * little at a time; a minute after the last decrease it is forgotten. After a pause requests go out evenly
  * for one window, and after a pause or a quiet spell one goes out until its answer shows room. A new
  * budget holds its first burst back a random moment, so workers that start together do not all collide;
@@ -153,8 +153,8 @@ export class RequestBudget {
 	private onRateLimited(slot: Slot, retryAfterMs: number | undefined, now: number): void {
 		// 429s for requests sent before the last decrease, or within the window the limiter still remembers, are the same
 		// congestion (as TCP decreases once per round trip), unless requests sent since were accepted: then the window had
-		// room at the lowered rate and filled again. Without Retry-After its own requests tell when the window frees, but
-		// only at a new decrease: one refused right after that pause shows they did not.
+		// room at the lowered rate and filled again. Its own requests tell when the window frees, but only at a new
+		// decrease: one refused right after that pause shows they did not.
 		const acceptedSince = this.slots.some((other) => other.accepted === true && other.grantedAt > this.lastDecreaseAt);
 		const newEvent = slot.grantedAt > this.lastDecreaseAt && (now - this.lastDecreaseAt >= this.windowMs || acceptedSince);
 		const roomAfterMs = roomAfter429Ms(retryAfterMs, newEvent ? this.slots : [], this.windowMs, now);

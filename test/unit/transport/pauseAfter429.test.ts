@@ -1,4 +1,4 @@
-/** How long a 429 pauses the key: Retry-After, or else this process's own requests in the window, say when it frees. */
+/** How long a 429 pauses the key: this process's own requests in the window, and Retry-After as the earliest, say when it frees. */
 import { RequestBudget } from '../../../nodes/NanoBanana/transport/requestBudget';
 import type { BudgetAnswer, BudgetSlot } from '../../../nodes/NanoBanana/transport/requestBudget';
 import { roomAfter429Ms } from '../../../nodes/NanoBanana/transport/budgetTuning';
@@ -27,9 +27,11 @@ describe('room after a 429', () => {
 		expect(roomAfter429Ms(undefined, [], WINDOW_MS, now)).toBeUndefined();
 	});
 
-	test('Retry-After, when present, is what counts', () => {
-		expect(roomAfter429Ms(2_000, slots, WINDOW_MS, now)).toBe(2_000);
+	test('Retry-After, when present, is the earliest: the later of it and own requests', () => {
+		expect(roomAfter429Ms(2_000, slots, WINDOW_MS, now)).toBe(5_000);
 		expect(roomAfter429Ms(7_000, slots, WINDOW_MS, now)).toBe(7_000);
+		expect(roomAfter429Ms(2_000, [accepted(14_000)], WINDOW_MS, now)).toBe(2_000);
+		expect(roomAfter429Ms(2_000, [], WINDOW_MS, now)).toBe(2_000);
 	});
 });
 
@@ -71,8 +73,15 @@ describe('the pause of a key budget (clock under the test\'s control)', () => {
 
 	test('with Retry-After: that long, and a slot more', async () => {
 		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
+		await refusedAfterThree(budget, 9000);
+		expect(await send(budget, 14_000, { kind: 'accepted' })).toBe(12_000 + SLOT_MS);
+	});
+
+	test('with a shorter Retry-After: until its own requests free a slot', async () => {
+		const budget = new RequestBudget(20, WINDOW_MS, noJitter);
 		await refusedAfterThree(budget, 2000);
-		expect(await send(budget, 12_000, { kind: 'accepted' })).toBe(5_000 + SLOT_MS);
+		// A strict limiter counts the others turned away after this refusal: the room Retry-After promised may be theirs.
+		expect(await send(budget, 14_000, { kind: 'accepted' })).toBe(11_000 + SLOT_MS);
 	});
 
 	test('with fewer than two of its own requests in the window and no Retry-After: a whole window', async () => {
