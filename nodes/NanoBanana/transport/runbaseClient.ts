@@ -118,10 +118,10 @@ export class RunbaseClient {
 			}
 			if (isRateLimited(outcome)) {
 				const retryAfter = this.checkRetryAfterFits(outcome, limits, 'notStarted');
-				// Its turn had come. A whole-window pause (no Retry-After) lets every check fall due
-				// meanwhile: the start keeps its place ahead of them, so this run and its whole
-				// generation are not pushed to the end. A Retry-After pause is short: the start keeps
-				// the place its run's expected time gave it (CHANGELOG 0.2.0 has the figures).
+				// Its turn had come. A pause without Retry-After can last a whole window and let every
+				// check fall due meanwhile: the start keeps its place ahead of them, so this run and its
+				// whole generation are not pushed to the end. After a Retry-After the start keeps the
+				// place its run's expected time gave it (CHANGELOG 0.2.0 has the figures).
 				if (retryAfter === undefined) priority = Math.min(priority, Date.now());
 				continue;
 			}
