@@ -15,7 +15,7 @@ import { burstWorkflow, DOCUMENTED_RATE_LIMIT, fireBurst } from '../e2e/webhookC
 import { packTarball, QueueModeCluster } from './e2eHarness';
 import type { Row } from './measure';
 import { GENERATION_MS, quietWindow } from './measure';
-import { LIMITERS, rowFrom } from './sharedKey';
+import { LIMITERS, refusals, rowFrom } from './sharedKey';
 
 type Cluster = Awaited<ReturnType<typeof QueueModeCluster.create>>;
 
@@ -59,7 +59,9 @@ export async function queueModeRows(): Promise<Row[]> {
 				await quietWindow();
 				const row = await queueTrial(sim, cluster, limiter, trial);
 				rows.push(row);
-				log(`done: ${row.label}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor`);
+				// The prompts of a webhook burst do not name the worker, so a 429 says what it turned away instead.
+				const turnedAway = refusals(sim, (request) => (request.kind === 'create' ? 'start' : 'check'));
+				log(`done: ${row.label}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor; 429s at ${turnedAway || 'none'}`);
 			}
 		}
 	} finally {

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { freshProcess, runWorkflow } from '../helpers/engine';
 import { startSimulator } from '../simulator';
-import type { Simulator } from '../simulator';
+import type { RecordedRequest, Simulator } from '../simulator';
 import { cheapestHalfWithin400Figures, EVEN_SPREAD, latencyFigures, nodeScheduleFigures, PEAKED_SPREAD, shuffledRunTimes } from './loneSchedule';
 import type { LoneRunFigures, RunSpread } from './loneSchedule';
 import type { Row } from './measure';
@@ -63,20 +63,23 @@ async function workerProcess(baseUrl: string, count: number, prefix: string): Pr
 }
 
 /**
- * When each 429 came and which process it turned away ("7.1 s W2"), from the first request: one per
- * process per round is what processes that learn of each other only from 429s cost, and any more shows here.
+ * When each 429 came and what it turned away ("7.1 s W2"), from the first request: one per process per
+ * round is what processes that learn of each other only from 429s cost, and any more shows here. By
+ * default a 429 names the process by its prompt's first word; `who` names it otherwise.
  */
-function refusals(sim: Simulator): string {
+export function refusals(sim: Simulator, who: (request: RecordedRequest) => string = (request) => promptOf(sim, request)?.split(' ')[0] ?? '?'): string {
 	const api = sim.requests.filter((request) => request.host === 'api');
 	const firstAt = Math.min(...api.map((request) => request.at));
 	return api
 		.filter((request) => request.status === 429)
-		.map((request) => {
-			// A refused start made no run: its body names the prompt. A refused check names its run.
-			const prompt = request.kind === 'create' ? (request.body as { input?: { prompt?: string } } | undefined)?.input?.prompt : sim.runs.get(request.runId ?? '')?.input.prompt;
-			return `${((request.at - firstAt) / 1000).toFixed(1)} s ${prompt?.split(' ')[0] ?? '?'}`;
-		})
+		.map((request) => `${((request.at - firstAt) / 1000).toFixed(1)} s ${who(request)}`)
 		.join(', ');
+}
+
+/** A refused start made no run: its body names the prompt. A refused check names its run. */
+function promptOf(sim: Simulator, request: RecordedRequest): string | undefined {
+	if (request.kind === 'create') return (request.body as { input?: { prompt?: string } } | undefined)?.input?.prompt;
+	return sim.runs.get(request.runId ?? '')?.input.prompt;
 }
 
 async function threeProcesses(sim: Simulator, limiter: string): Promise<Row> {
