@@ -5,6 +5,13 @@ import type { Simulator, SimulatorOptions } from '../simulator';
 export const LIMIT = 20;
 export const WINDOW_MS = 10_000;
 export const GENERATION_MS = Number(process.env.BENCH_GENERATION_MS ?? 6000);
+/**
+ * The simulator answers at once on loopback; the real Runbase answers tens to hundreds of ms later, and how
+ * many requests a process has in flight when the window fills depends on it. Off (0) by default.
+ */
+export const API_LATENCY_MS = Number(process.env.BENCH_API_LATENCY_MS ?? 0);
+/** Appended to the labels of rows measured with late answers, so they cannot pass for loopback rows. */
+export const ANSWERS_LATE = API_LATENCY_MS > 0 ? `, answers ${API_LATENCY_MS} ms late` : '';
 
 /** Runbase as documented: 20 requests per 10 s per key with Retry-After, ~2 MB PNGs (files, outside the API's limit). */
 export async function documentedSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -12,6 +19,7 @@ export async function documentedSimulator(options: SimulatorOptions = {}): Promi
 		generationMs: GENERATION_MS,
 		rateLimit: { requests: LIMIT, windowMs: WINDOW_MS, retryAfter: true },
 		imageMode: 'realistic',
+		latencyMs: API_LATENCY_MS,
 		...options,
 	});
 }

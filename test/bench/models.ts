@@ -13,7 +13,7 @@ import { fork } from 'node:child_process';
 import { initBinaryData, runWorkflow } from '../helpers/engine';
 import type { Simulator } from '../simulator';
 import type { Row } from './measure';
-import { documentedSimulator, GENERATION_MS, measure, quietWindow } from './measure';
+import { ANSWERS_LATE, documentedSimulator, GENERATION_MS, measure, quietWindow } from './measure';
 
 const ITEMS = Number(process.env.BENCH_MODEL_ITEMS ?? 20);
 const PRO_4K_MS = GENERATION_MS * 2.5 * 2;
@@ -99,7 +99,7 @@ async function proRow(sim: Simulator, index: number): Promise<Row> {
 		.filter((request) => request.kind === 'download')
 		.reduce((sum, request) => sum + (request.bytes ?? 0), 0);
 	return {
-		label: RUNS[index].label,
+		label: `${RUNS[index].label}${ANSWERS_LATE}`,
 		items: ITEMS,
 		wallS,
 		floorS: floorFor(RUNS[index].concurrency),

@@ -14,7 +14,7 @@ import type { RecordedRequest, Simulator } from '../simulator';
 import { cheapestHalfWithin400Figures, EVEN_SPREAD, latencyFigures, nodeScheduleFigures, PEAKED_SPREAD, shuffledRunTimes } from './loneSchedule';
 import type { LoneRunFigures, RunSpread } from './loneSchedule';
 import type { Row } from './measure';
-import { floorSeconds, GENERATION_MS, LIMIT, measure, printTable, quietWindow, WINDOW_MS } from './measure';
+import { ANSWERS_LATE, API_LATENCY_MS, floorSeconds, GENERATION_MS, LIMIT, measure, printTable, quietWindow, WINDOW_MS } from './measure';
 
 export function rowFrom(sim: Simulator, label: string, items: number, wallS: number, failed: number, rssGrowthMb: number): Row {
 	const stats = sim.stats();
@@ -124,16 +124,10 @@ export const LIMITERS = [
 
 /** Each process starts at a random moment, so one run of 3 processes says little: the bench repeats it. */
 const PROCESS_TRIALS = Number(process.env.BENCH_PROCESS_TRIALS ?? 5);
-/**
- * The simulator answers at once on loopback; the real Runbase answers tens to hundreds of ms later, and how
- * many requests a process has in flight when the window fills depends on it. Off (0) by default.
- */
-const API_LATENCY_MS = Number(process.env.BENCH_API_LATENCY_MS ?? 0);
 
 export async function sharedKeyRows(): Promise<Row[]> {
 	const rows: Row[] = [];
 	const parts = new Set((process.env.BENCH_SHARED_ROWS ?? 'burst,processes').split(','));
-	const answersLate = API_LATENCY_MS > 0 ? `, answers ${API_LATENCY_MS} ms late` : '';
 	for (const { strict, retryAfter, label } of LIMITERS) {
 		const sim = await startSimulator({
 			generationMs: GENERATION_MS,
@@ -145,13 +139,13 @@ export async function sharedKeyRows(): Promise<Row[]> {
 			if (parts.has('burst') && retryAfter) {
 				await quietWindow();
 				const burst = await webhookBurst(sim, strict);
-				rows.push({ ...burst, label: `${burst.label}${answersLate}` });
+				rows.push({ ...burst, label: `${burst.label}${ANSWERS_LATE}` });
 				console.error(`  done: ${rows[rows.length - 1].label}`);
 			}
 			if (parts.has('processes')) {
 				for (let trial = 1; trial <= PROCESS_TRIALS; trial++) {
 					await quietWindow();
-					const row = await threeProcesses(sim, `${label}${answersLate}`);
+					const row = await threeProcesses(sim, `${label}${ANSWERS_LATE}`);
 					rows.push(PROCESS_TRIALS > 1 ? { ...row, label: `${row.label}, trial ${trial}`, trialOf: row.label } : row);
 					console.error(`  done: ${row.label}, trial ${trial}: ${(row.share429 * 100).toFixed(1)}% 429s, ${(row.wallS / row.floorS).toFixed(2)}x the floor; 429s at ${refusals(sim) || 'none'}`);
 				}
