@@ -27,8 +27,8 @@ export type { BudgetAnswer, BudgetRequest, BudgetSlot } from './budgetSlots';
  * little at a time; a minute after the last decrease it is forgotten. After a pause requests go out evenly
  * for one window, and after a pause or a quiet spell one goes out until its answer shows room. A new
  * budget holds its first burst back a random moment, so workers that start together do not all collide;
- * and a request goes out while another is unanswered only a moment after it, so that few are in flight
- * when a window shared with others fills.
+ * and while a request is unanswered the next waits for its answer (or a quarter second), so that one
+ * at most is in flight when a window shared with others fills.
  *
  * A slot counts from the moment its answer arrives, never earlier than Runbase
  * counted the request, so network delay cannot make requests look further apart

@@ -36,14 +36,15 @@ test('grants as many requests as a window allows, then one slot per answer that 
 test('slow start: only one request goes out until its answer shows the window has room', async () => {
 	const budget = new RequestBudget(20, 10_000, noJitter);
 	const { granted } = request(budget, [1, 2, 3, 4, 5, 6]);
-	await sleep(4 * REQUEST_GAP_MS);
+	// Longer than the request gap, shorter than a quiet spell (which would start slow again).
+	await sleep(REQUEST_GAP_MS + 100);
 	expect(granted).toHaveLength(1);
 	granted[0].slot.answered({ kind: 'accepted' });
-	await sleep(4 * REQUEST_GAP_MS);
+	await sleep(REQUEST_GAP_MS + 100);
 	// Each accepted answer allows one more in flight: 1, then 2, then 3 ...
 	expect(granted).toHaveLength(3);
 	for (const grant of granted.slice(1)) grant.slot.answered({ kind: 'accepted' });
-	await sleep(6 * REQUEST_GAP_MS);
+	await sleep(3 * REQUEST_GAP_MS);
 	expect(granted).toHaveLength(6);
 });
 
