@@ -44,8 +44,12 @@ test.each([
 	expect(share429(sim)).toBeLessThan(0.35);
 }, 240_000);
 
-test('processes bursting at the same moment are each turned away once when the window fills, not once per request in flight', async () => {
-	sim.configure({ rateLimit: rateLimited(false) });
+test.each([
+	['on a nearby server', 0],
+	// A distant Runbase: the next request must wait for an answer, not a moment that a nearby one fits in.
+	['with answers 150 ms late', 150],
+])('processes bursting at the same moment are each turned away once when the window fills, not once per request in flight (%s)', async (_, latencyMs) => {
+	sim.configure({ rateLimit: rateLimited(false), latencyMs });
 	const processes = { A: { runWorkflow }, B: anotherProcess(), C: anotherProcess() };
 	const credentials = { apiKey: 'sk-test', baseUrl: sim.apiBaseUrl };
 	// Neither holds its first burst back (the tests' fresh processes have no jitter): the bursts overlap,
